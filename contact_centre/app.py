@@ -1,0 +1,189 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from contact_centre.db import Database
+from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.people import StaffUser
+from contact_centre.domain.storage import FileStorage
+from contact_centre.jobs.runner import InProcessJobs, JobRunner, RQJobs
+from contact_centre.runtime import Runtime, SocketIOPublisher, runtime
+from contact_centre.settings import Settings
+from contact_centre.web import json_error
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = (settings or Settings.from_env()).resolved()
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=settings.max_attachment_bytes + 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: ambassadors keep the console open all day
+        TESTING=settings.testing,
+        **dict(settings.flask_overrides),
+    )
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops
+        )
+
+    socketio = SocketIO(
+        app,
+        async_mode="threading",
+        message_queue=settings.redis_url or None,
+        channel=settings.socketio_channel,
+        cors_allowed_origins=[settings.public_base_url],
+        logger=False,
+        engineio_logger=False,
+    )
+    jobs: JobRunner = RQJobs(settings.redis_url, settings.rq_queue) if settings.uses_redis else InProcessJobs(app)
+    database = Database(settings.database_url)
+    app.extensions["espace_citoyen"] = Runtime(
+        settings=settings,
+        database=database,
+        socketio=socketio,
+        publisher=SocketIOPublisher(socketio),
+        jobs=jobs,
+        storage=FileStorage(settings.attachments_dir),
+        base_calendar=BusinessCalendar(timezone=settings.timezone, subdiv=settings.holidays_subdiv or None),
+    )
+
+    CSRFProtect(app)
+    Babel(app, locale_selector=lambda: "fr")
+    _login(app)
+    _blueprints(app)
+    _errors(app)
+    _namespace(app, socketio)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # Everything is served by the app itself: no CDN, no inline script.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self' ws: wss:; media-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    return app
+
+
+def _login(app: Flask) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = "Veuillez vous identifier pour accéder à cette page."
+    manager.login_message_category = "info"
+
+    @manager.user_loader
+    def _load(user_key: str) -> StaffUser | None:
+        # "id:version": a logout or a password change bumps the version and kills old cookies.
+        user_id, _sep, version = user_key.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = runtime().session().get(StaffUser, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def _blueprints(app: Flask) -> None:
+    from contact_centre import admin, api, auth, console
+
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    # Machine clients authenticate with a bearer token, not a session: CSRF does not apply.
+    csrf = app.extensions["csrf"]
+    csrf.exempt(api.bp)
+
+
+def _errors(app: Flask) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith(("/api/", "/console/api/")) or request.accept_mimetypes.best == "application/json"
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
+        message = "Le formulaire a expiré ou n'a pas été envoyé depuis cette application. Rechargez la page."
+        if wants_json():
+            return json_error(message, 400, "csrf")
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> ResponseReturnValue:
+        messages = {
+            400: "Requête invalide.",
+            401: "Authentification requise.",
+            403: "Vous n'avez pas accès à cette page.",
+            404: "Page introuvable.",
+            405: "Méthode non autorisée.",
+            413: "Fichier trop volumineux.",
+        }
+        code = exc.code or 500
+        message = messages.get(code, "Erreur.")
+        if wants_json():
+            return json_error(message, code, str(code))
+        return render_template("error.html", code=code, message=message), code
+
+
+def _namespace(app: Flask, socketio: SocketIO) -> None:
+    from contact_centre.console.namespace import ConsoleNamespace
+
+    namespace = ConsoleNamespace()
+    socketio.on_namespace(namespace)
+    app.extensions["console_namespace"] = namespace
+
+
+def start_sweeper(app: Flask) -> threading.Event:
+    """Each serving process refreshes its consoles and returns expired leases.
+
+    Every process running it is harmless: the updates are conditional.
+    """
+    from contact_centre.jobs.tasks import sweep_queue
+    from contact_centre.queue import presence
+
+    stop = threading.Event()
+    rt: Runtime = app.extensions["espace_citoyen"]
+    namespace = app.extensions["console_namespace"]
+
+    def loop() -> None:
+        while not stop.wait(rt.settings.sweep_interval_seconds):
+            try:
+                with app.app_context():
+                    with rt.new_uow() as uow:
+                        presence.touch(uow, namespace.sids())
+                        uow.commit()
+                    sweep_queue()
+            except Exception:
+                log.exception("queue sweep failed; retrying at the next interval")
+
+    threading.Thread(target=loop, name="queue-sweeper", daemon=True).start()
+    return stop

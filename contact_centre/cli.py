@@ -1,0 +1,181 @@
+"""The `contact-centre` command: set-up, imports, accounts, demo data, serving, workers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from contact_centre.settings import Settings
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _app() -> Flask:
+    from contact_centre.app import create_app
+
+    return create_app()
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(help="Espace Citoyen — gestion de la relation citoyen.")
+def main() -> None:
+    pass
+
+
+@main.command("init-db", help="Crée ou met à jour le schéma de la base (migrations Alembic).")
+def init_db() -> None:
+    from contact_centre.migrate import upgrade
+
+    settings = Settings.from_env().resolved()
+    upgrade(settings.database_url)
+    click.echo(f"Base à jour : {_redact(settings.database_url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{path} : le fichier doit être encodé en UTF-8.")
+    except OSError as exc:
+        _fail(f"{path} : {exc.strerror}.")
+    raise AssertionError
+
+
+@main.command("import-processes", help="Importe le référentiel des processus (CSV).")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_processes_cmd(file: str) -> None:
+    from contact_centre.domain.catalogue_import import CatalogueError, import_processes
+    from contact_centre.runtime import runtime
+
+    text = _read(file)
+    app = _app()
+    with app.app_context(), runtime().new_uow() as uow:
+        with click.progressbar(length=1, label="Import des processus", file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            try:
+                summary = import_processes(uow, text, progress=progress)
+            except CatalogueError as exc:
+                click.echo(err=True)
+                _fail("Fichier refusé, rien n'a été importé :\n  " + "\n  ".join(exc.errors))
+    click.echo(
+        f"Processus : {summary.created} créés, {summary.updated} mis à jour, "
+        f"{summary.unchanged} inchangés, {summary.deactivated} désactivés."
+    )
+
+
+@main.command("import-referents", help="Importe les référents GRC (CSV).")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_referents_cmd(file: str) -> None:
+    from contact_centre.domain.catalogue_import import CatalogueError, import_referents
+    from contact_centre.runtime import runtime
+
+    text = _read(file)
+    with _app().app_context(), runtime().new_uow() as uow:
+        try:
+            summary = import_referents(uow, text)
+        except CatalogueError as exc:
+            _fail("Fichier refusé, rien n'a été importé :\n  " + "\n  ".join(exc.errors))
+    click.echo(f"Référents : {summary.created} créés, {summary.updated} mis à jour, {summary.unchanged} inchangés.")
+
+
+@main.command("create-user", help="Crée un compte agent.")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["ambassador", "head", "patroller", "referent", "validator", "admin"]))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="")
+@click.option("--email", default=None)
+def create_user_cmd(username: str, role: str, password: str, full_name: str, email: str | None) -> None:
+    from contact_centre.domain.errors import DomainError
+    from contact_centre.domain.staff import create_user
+    from contact_centre.runtime import runtime
+
+    with _app().app_context(), runtime().new_uow() as uow:
+        try:
+            user = create_user(uow, username, role, password, full_name=full_name, email=email)
+            uow.commit()
+        except DomainError as exc:
+            _fail(str(exc))
+        click.echo(f"Compte créé : {user.username} ({role})")
+
+
+@main.command("create-token", help="Crée un jeton d'API pour un compte et l'affiche (une seule fois).")
+@click.argument("username")
+@click.option("--label", default="")
+def create_token_cmd(username: str, label: str) -> None:
+    from contact_centre.domain.errors import DomainError
+    from contact_centre.domain.staff import create_token
+    from contact_centre.runtime import runtime
+
+    with _app().app_context(), runtime().new_uow() as uow:
+        try:
+            token = create_token(uow, username, label)
+            uow.commit()
+        except DomainError as exc:
+            _fail(str(exc))
+    click.echo(token)
+
+
+@main.command("seed-demo", help="Remplit une base de démonstration (agents, référentiel, citoyens, file).")
+def seed_demo_cmd() -> None:
+    from contact_centre.demo import DEMO_PASSWORD, seed_demo
+
+    app = _app()
+    with app.app_context():
+        logins = seed_demo(DATA)
+    click.echo("Comptes de démonstration (mot de passe : %s) :" % DEMO_PASSWORD)
+    for username, role in logins:
+        click.echo(f"  {username:<14} {role}")
+
+
+@main.command("worker", help="Exécute les tâches de fond (RQ sur Redis ; nécessite REDIS_URL).")
+@click.option("--burst", is_flag=True, help="S'arrête quand la file est vide.")
+def worker_cmd(burst: bool) -> None:
+    from rq import Worker
+
+    from contact_centre.jobs.runner import RQJobs
+    from contact_centre.runtime import runtime
+
+    settings = Settings.from_env()
+    if not settings.uses_redis:
+        _fail("REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent dans le processus de l'application.")
+    app = _app()
+    with app.app_context():
+        jobs = runtime().jobs
+        assert isinstance(jobs, RQJobs)
+        Worker([jobs.queue], connection=jobs.connection).work(burst=burst)
+
+
+@main.command("serve", help="Sert l'application (console temps réel comprise).")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_cmd(host: str, port: int) -> None:
+    from contact_centre.app import start_sweeper
+    from contact_centre.runtime import runtime
+
+    app = _app()
+    start_sweeper(app)
+    with app.app_context():
+        socketio = runtime().socketio
+    click.echo(f"Espace Citoyen sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    # Werkzeug's threaded server: fine for a counter of ambassadors; see the README for gunicorn.
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Socket.IO namespace /console: the live half of the console contract (see README)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from datetime import timedelta
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import Namespace, emit
+
+from contact_centre.domain.enums import CONSOLE_ROLES
+from contact_centre.domain.errors import DomainError
+from contact_centre.queue import presence
+from contact_centre.queue import service as queue
+from contact_centre.queue.serialise import item_to_dict
+from contact_centre.runtime import NAMESPACE, runtime
+from contact_centre.web import error_text
+
+PROCESS_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class ConsoleNamespace(Namespace):
+    def __init__(self) -> None:
+        super().__init__(NAMESPACE)
+        # This process's open sockets, refreshed in the database by the sweep loop.
+        self.local_sids: set[str] = set()
+        self._lock = threading.Lock()
+
+    def sids(self) -> list[str]:
+        with self._lock:
+            return list(self.local_sids)
+
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=runtime().settings.claim_lease_seconds)
+
+    def on_connect(self, auth: Any = None) -> None:
+        if not current_user.is_authenticated or current_user.role not in CONSOLE_ROLES:
+            # Refuses the handshake: the client gets connect_error with this message.
+            raise ConnectionRefusedError("authentification requise")
+        sid = request.sid  # type: ignore[attr-defined]
+        with runtime().uow() as uow:
+            presence.connected(uow, sid, current_user.id, PROCESS_NAME)
+            snapshot = [item_to_dict(i) for i in queue.snapshot(uow.session)]
+            agents = presence.agents(uow)
+            uow.commit()
+        with self._lock:
+            self.local_sids.add(sid)
+        emit("queue:snapshot", {"items": snapshot})
+        emit("agents:updated", agents)
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        sid = request.sid  # type: ignore[attr-defined]
+        with self._lock:
+            self.local_sids.discard(sid)
+        with runtime().uow() as uow:
+            presence.disconnected(uow, sid, self._lease())
+            uow.commit()
+
+    def _act(self, action: Any) -> dict[str, Any]:
+        try:
+            with runtime().uow() as uow:
+                result = action(uow)
+                uow.commit()
+            return {"ok": True, **(result or {})}
+        except DomainError as exc:
+            return {"ok": False, "reason": error_text(exc), "code": exc.code}
+
+    @staticmethod
+    def _item_id(data: Any) -> int:
+        item_id = data.get("item_id") if isinstance(data, dict) else None
+        if not isinstance(item_id, int):
+            from contact_centre.domain.errors import InvalidInput
+
+            raise InvalidInput("item_id (entier) attendu.")
+        return item_id
+
+    def on_queue_claim(self, data: Any) -> dict[str, Any]:
+        return self._act(
+            lambda uow: {"item": item_to_dict(queue.claim(uow, self._item_id(data), current_user.id))}
+        )
+
+    def on_queue_release(self, data: Any) -> dict[str, Any]:
+        return self._act(
+            lambda uow: {"item": item_to_dict(queue.release(uow, self._item_id(data), current_user.id))}
+        )
+
+    def on_agent_status(self, data: Any) -> dict[str, Any]:
+        status = data.get("status") if isinstance(data, dict) else None
+        return self._act(lambda uow: presence.set_status(uow, current_user.id, str(status)))
+
+    def on_queue_snapshot(self, data: Any = None) -> dict[str, Any]:
+        """A client that missed events (reconnection) asks for the whole queue again."""
+        with runtime().uow() as uow:
+            return {"ok": True, "items": [item_to_dict(i) for i in queue.snapshot(uow.session)]}
+
+    # Flask-SocketIO maps "queue:claim" to on_queue:claim; route the colon names explicitly.
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        return super().trigger_event(event.replace(":", "_"), *args)

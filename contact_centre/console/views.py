@@ -1,0 +1,259 @@
+"""The console page and the panel's JSON actions. Claiming and releasing go through the socket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contact_centre.domain.audit import timeline
+from contact_centre.domain.catalogue import search_processes
+from contact_centre.domain.citizens import CitizenDetails, citizen_summary, create_citizen, search_citizens
+from contact_centre.domain.enums import CHANNEL_LABELS, CONSOLE_ROLES, REQUEST_STATUS_LABELS, Channel
+from contact_centre.domain.errors import DomainError, InvalidInput
+from contact_centre.domain.people import Citizen, StaffUser
+from contact_centre.domain.service_requests import (
+    RequestDraft,
+    attach_item_to_request,
+    create_request_from_item,
+    request_by_reference,
+)
+from contact_centre.queue import handling
+from contact_centre.queue import service as queue
+from contact_centre.queue.serialise import iso, item_to_dict
+from contact_centre.runtime import runtime
+from contact_centre.web import domain_error_json, json_error, roles_required
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+console_only = roles_required(*CONSOLE_ROLES)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> ResponseReturnValue:
+    return domain_error_json(exc)
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Corps JSON attendu.")
+    return data
+
+
+@bp.get("/")
+@console_only
+def index() -> ResponseReturnValue:
+    colleagues = runtime().session().scalars(
+        select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True))
+    )
+    return render_template(
+        "console/index.html",
+        channels=[(c.value, CHANNEL_LABELS[c]) for c in Channel],
+        colleagues=[u for u in colleagues if u.id != current_user.id],
+    )
+
+
+@bp.get("/api/items/<int:item_id>")
+@console_only
+def item_detail(item_id: int) -> ResponseReturnValue:
+    session = runtime().session()
+    item = queue.get_item(session, item_id)
+    contact = item.contact
+    data = item_to_dict(item)
+    data["contact"] = {
+        "id": contact.id,
+        "channel": contact.channel.value,
+        "direction": contact.direction.value,
+        "subject": contact.subject,
+        "body": contact.body,
+        "hints": contact.hints,
+        "payload": contact.payload,
+        "received_at": iso(contact.received_at),
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in contact.attachments
+        ],
+    }
+    data["citizen_detail"] = citizen_summary(item.citizen) if item.citizen else None
+    data["request_detail"] = _request_json(item.request.reference) if item.request else None
+    return jsonify(data)
+
+
+def _request_json(reference: str) -> dict[str, Any]:
+    session = runtime().session()
+    req = request_by_reference(session, reference)
+    return {
+        "id": req.id,
+        "reference": req.reference,
+        "subject": req.subject,
+        "status": req.status.value,
+        "status_label": REQUEST_STATUS_LABELS[req.status],
+        "process": {"code": req.process.code, "title": req.process.title},
+        "service": req.service.name,
+        "entity": req.service.entity.value,
+        "referent": req.referent.display_name if req.referent else None,
+        "due_on": req.due_on.isoformat(),
+        "location_address": req.location_address,
+        "citizen": req.citizen.display_name if req.citizen else None,
+        "timeline": [
+            {"at": iso(e.at), "action": e.action, "actor": e.actor.display_name if e.actor else None,
+             "after": e.after}  # fmt: skip
+            for e in timeline(session, req.id)
+        ],
+    }
+
+
+@bp.get("/api/requests/<reference>")
+@console_only
+def request_detail(reference: str) -> ResponseReturnValue:
+    return jsonify(_request_json(reference))
+
+
+@bp.get("/api/processes")
+@console_only
+def processes() -> ResponseReturnValue:
+    found = search_processes(runtime().session(), request.args.get("q", ""))
+    return jsonify(
+        [
+            {
+                "code": p.code,
+                "title": p.title,
+                "service": p.service.name,
+                "entity": p.service.entity.value,
+                "commitment_days": p.commitment_days,
+                "patroller_visit": p.patroller_visit,
+            }
+            for p in found
+        ]
+    )
+
+
+@bp.get("/api/citizens")
+@console_only
+def citizens() -> ResponseReturnValue:
+    found = search_citizens(runtime().session(), request.args.get("q", ""))
+    return jsonify([citizen_summary(c) for c in found])
+
+
+@bp.post("/api/citizens")
+@console_only
+def new_citizen() -> ResponseReturnValue:
+    data = _json_body()
+    details = CitizenDetails(
+        first_name=str(data.get("first_name", "")),
+        last_name=str(data.get("last_name", "")),
+        phones=tuple(str(p) for p in data.get("phones", []) if p),
+        emails=tuple(str(e) for e in data.get("emails", []) if e),
+        address_line=str(data.get("address_line", "")),
+        postcode=str(data.get("postcode", "")),
+        city=str(data.get("city", "")),
+    )
+    with runtime().uow() as uow:
+        citizen = create_citizen(uow, details, current_user.id)
+        uow.session.refresh(citizen, ["phones", "emails"])
+        body = citizen_summary(citizen)
+        item_id = data.get("item_id")
+        if item_id:
+            handling.link_citizen(uow, int(item_id), citizen.id, current_user.id)
+        uow.commit()
+    return jsonify(body), 201
+
+
+@bp.post("/api/items/<int:item_id>/citizen")
+@console_only
+def link_citizen(item_id: int) -> ResponseReturnValue:
+    citizen_id = _json_body().get("citizen_id")
+    if not isinstance(citizen_id, int):
+        raise InvalidInput("citizen_id attendu.")
+    with runtime().uow() as uow:
+        handling.link_citizen(uow, item_id, citizen_id, current_user.id)
+        uow.commit()
+    return jsonify({"ok": True})
+
+
+def _float(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("Coordonnées invalides.") from None
+
+
+@bp.post("/api/items/<int:item_id>/request")
+@console_only
+def create_request(item_id: int) -> ResponseReturnValue:
+    data = _json_body()
+    draft = RequestDraft(
+        process_code=str(data.get("process_code", "")),
+        subject=str(data.get("subject", "")),
+        description=str(data.get("description", "")),
+        location_address=str(data.get("location_address", "")),
+        latitude=_float(data.get("latitude")),
+        longitude=_float(data.get("longitude")),
+    )
+    rt = runtime()
+    with rt.uow() as uow:
+        req = create_request_from_item(uow, item_id, draft, current_user.id, rt.calendar(uow.session))
+        reference = req.reference
+        uow.commit()
+    return jsonify(_request_json(reference)), 201
+
+
+@bp.post("/api/items/<int:item_id>/attach")
+@console_only
+def attach(item_id: int) -> ResponseReturnValue:
+    reference = str(_json_body().get("reference", ""))
+    with runtime().uow() as uow:
+        req = attach_item_to_request(uow, item_id, reference, current_user.id)
+        ref = req.reference
+        uow.commit()
+    return jsonify(_request_json(ref))
+
+
+@bp.post("/api/items/<int:item_id>/notes")
+@console_only
+def add_note(item_id: int) -> ResponseReturnValue:
+    with runtime().uow() as uow:
+        note = handling.add_note(uow, item_id, str(_json_body().get("text", "")), current_user.id)
+        body = {"id": note.id, "text": note.text, "created_at": iso(note.created_at)}
+        uow.commit()
+    return jsonify(body), 201
+
+
+@bp.post("/api/items/<int:item_id>/complete")
+@console_only
+def complete(item_id: int) -> ResponseReturnValue:
+    with runtime().uow() as uow:
+        queue.complete(uow, item_id, current_user.id)
+        uow.commit()
+    return jsonify({"ok": True, "message": _("Élément traité.")})
+
+
+@bp.post("/api/items/<int:item_id>/transfer")
+@console_only
+def transfer(item_id: int) -> ResponseReturnValue:
+    to_user = _json_body().get("to_user_id")
+    if not isinstance(to_user, int):
+        raise InvalidInput("to_user_id attendu.")
+    with runtime().uow() as uow:
+        queue.transfer(uow, item_id, current_user.id, to_user)
+        uow.commit()
+    return jsonify({"ok": True})
+
+
+@bp.get("/api/citizens/<int:citizen_id>")
+@console_only
+def citizen_detail(citizen_id: int) -> ResponseReturnValue:
+    session = runtime().session()
+    citizen = session.scalar(
+        select(Citizen).where(Citizen.id == citizen_id).options(selectinload(Citizen.phones))
+    )
+    if citizen is None:
+        return json_error(_("Citoyen introuvable."), 404, "not_found")
+    return jsonify(citizen_summary(citizen))

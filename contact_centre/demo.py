@@ -1,0 +1,105 @@
+"""Demo data: the team, the catalogue, a few citizens and a queue with every channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from contact_centre.domain.base import utcnow
+from contact_centre.domain.catalogue_import import import_processes, import_referents
+from contact_centre.domain.citizens import CitizenDetails, create_citizen
+from contact_centre.domain.enums import Channel, Role, ValidatorTitle
+from contact_centre.domain.intake import CitizenHints, InboundContact, record_inbound_contact
+from contact_centre.domain.people import StaffUser
+from contact_centre.domain.staff import create_user, hash_password
+from contact_centre.migrate import upgrade
+from contact_centre.runtime import runtime
+
+# Demo only: printed by seed-demo, never used outside a demo database.
+DEMO_PASSWORD = "demo-espace-citoyen"
+
+TEAM = [
+    ("sophie", "Sophie Marchal", Role.AMBASSADOR, None),
+    ("nadia", "Nadia Benali", Role.AMBASSADOR, None),
+    ("claire", "Claire Lefèvre", Role.AMBASSADOR, None),
+    ("chef", "Marc Girardin", Role.HEAD, None),
+    ("patrouilleur", "Julien Perrin", Role.PATROLLER, None),
+    ("dgs", "Anne Rousseau", Role.VALIDATOR, ValidatorTitle.DGS),
+    ("cabinet", "Pierre Lambert", Role.VALIDATOR, ValidatorTitle.CABINET),
+    ("elu", "Hélène Moreau", Role.VALIDATOR, ValidatorTitle.ELU),
+    ("admin", "Administrateur", Role.ADMIN, None),
+]
+
+CITIZENS = [
+    ("Jean", "Dupont", "06 12 34 56 78", "jean.dupont@example.fr", "12 rue de la Marne", "51000", "Châlons-en-Champagne"),
+    ("Éloïse", "Lefranc", "03 26 65 12 34", "eloise.lefranc@example.fr", "4 place Foch", "51000", "Châlons-en-Champagne"),
+    ("Mohamed", "Haddad", "07 81 22 33 44", "", "27 avenue de Metz", "51000", "Châlons-en-Champagne"),
+    ("Françoise", "Gérard", "03 26 68 00 11", "f.gerard@example.fr", "8 rue Léon Bourgeois", "51000", "Châlons-en-Champagne"),
+    ("Lucas", "Petitjean", "06 98 76 54 32", "lucas.pj@example.org", "3 allée des Tilleuls", "51520", "Saint-Martin-sur-le-Pré"),
+    ("Chloé", "N'Diaye", "06 45 45 45 45", "chloe.ndiaye@example.fr", "15 rue Saint-Dominique", "51000", "Châlons-en-Champagne"),
+]
+
+CONTACTS = [
+    (Channel.PHONE, CitizenHints(phone="06 12 34 56 78"), "Lampadaire éteint rue de la Marne",
+     "Le lampadaire devant le 12 est éteint depuis trois jours."),
+    (Channel.EMAIL, CitizenHints(email="eloise.lefranc@example.fr", name="Éloïse Lefranc"),
+     "Inscription cantine", "Bonjour, je souhaite inscrire ma fille à la cantine à partir de janvier."),
+    (Channel.MAIL, CitizenHints(name="Robert Lemoine"), "Courrier : haie débordante",
+     "Monsieur le Maire, la haie du square déborde sur le trottoir de l'avenue de Paris."),
+    (Channel.COUNTER, CitizenHints(name="Mohamed Haddad", phone="07 81 22 33 44"), "Acte de naissance",
+     "Demande d'un acte de naissance pour un dossier de passeport."),
+    (Channel.WEB, CitizenHints(email="lucas.pj@example.org"), "Dépôt sauvage",
+     "Des sacs d'ordures sont déposés au pied des conteneurs rue du Grand Crimée."),
+    (Channel.COUNCIL, CitizenHints(name="Conseil de quartier Rive Gauche"), "Ralentisseur demandé",
+     "Les habitants demandent un ralentisseur devant l'école Jean Macé."),
+    (Channel.GUSP, CitizenHints(), "Tags sur l'abri-bus",
+     "Tags injurieux sur l'abri-bus place de la République."),
+    (Channel.PATROL, CitizenHints(), "Nid-de-poule dangereux",
+     "Nid-de-poule d'environ 40 cm au carrefour rue Croix des Teinturiers / rue Garinet."),
+    (Channel.VOICEMAIL, CitizenHints(phone="06 45 45 45 45"), "Message vocal",
+     "Message laissé hors des heures d'ouverture : rappel souhaité au sujet d'une place en crèche."),
+]
+
+
+def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
+    """Idempotent: a second run adds nothing and prints the same logins."""
+    rt = runtime()
+    upgrade(rt.settings.database_url)
+    logins = [(u, r.value) for u, _n, r, _t in TEAM]
+    with rt.new_uow() as uow:
+        if uow.session.scalar(select(StaffUser.id).where(StaffUser.username == "sophie")):
+            return logins + [("mdupont", "referent")]
+        for username, name, role, title in TEAM:
+            create_user(uow, username, role, DEMO_PASSWORD, full_name=name, validator_title=title)
+        uow.commit()
+        import_referents(uow, (data_dir / "referents.csv").read_text(encoding="utf-8"))
+        import_processes(uow, (data_dir / "processes.csv").read_text(encoding="utf-8"))
+        referent = uow.session.scalar(
+            select(StaffUser).where(StaffUser.role == Role.REFERENT).order_by(StaffUser.id).limit(1)
+        )
+        if referent is not None:
+            referent.password_hash = hash_password(DEMO_PASSWORD)
+            logins.append((referent.username, "referent"))
+        for first, last, phone, email, address, postcode, city in CITIZENS:
+            create_citizen(
+                uow,
+                CitizenDetails(first_name=first, last_name=last, phones=(phone,), emails=(email,) if email else (),
+                               address_line=address, postcode=postcode, city=city),  # fmt: skip
+                actor_id=None,
+            )
+        uow.commit()
+        calendar = rt.calendar(uow.session)
+        now = utcnow()
+        for minutes, (channel, hints, subject, body) in zip(range(len(CONTACTS) * 7, 0, -7), CONTACTS, strict=True):
+            record_inbound_contact(
+                uow,
+                InboundContact(channel=channel, citizen=hints, subject=subject, body=body,
+                               received_at=now - timedelta(minutes=minutes), payload={"demo": True}),  # fmt: skip
+                calendar=calendar,
+                storage=rt.storage,
+                max_attachment_bytes=rt.settings.max_attachment_bytes,
+            )
+        uow.commit()
+    return logins

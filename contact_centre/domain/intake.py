@@ -1,0 +1,185 @@
+"""The one way in: every channel turns what arrives into an InboundContact and calls
+record_inbound_contact, which records it and puts an item in the live queue."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from contact_centre.domain.audit import record_event
+from contact_centre.domain.base import utcnow
+from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.cases import Attachment, Contact, ServiceRequest
+from contact_centre.domain.citizens import checked_email, checked_phone, find_by_email, find_by_phone
+from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.errors import InvalidInput, N_
+from contact_centre.domain.people import Citizen
+from contact_centre.domain.references import parse_reference
+from contact_centre.domain.storage import FileStorage
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue import service as queue
+from contact_centre.queue.models import QueueItem
+from contact_centre.queue.sla import default_priority, sla_due_at
+
+
+@dataclass(frozen=True)
+class CitizenHints:
+    """What the citizen told us about themselves, as given."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class IncomingAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class InboundContact:
+    channel: Channel
+    citizen: CitizenHints = CitizenHints()
+    subject: str = ""
+    body: str = ""
+    attachments: tuple[IncomingAttachment, ...] = ()
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    received_at: datetime | None = None
+    # The channel's own id (CallSid, Message-ID...): a retry with the same id records nothing new.
+    external_id: str | None = None
+    priority: int | None = None
+    # An explicit reference; otherwise one found in the subject attaches the contact.
+    request_reference: str | None = None
+    created_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordedContact:
+    contact_id: int
+    queue_item_id: int
+    created: bool
+
+
+def _match_citizen(uow: UnitOfWork, phone: str, email: str) -> Citizen | None:
+    """Links the contact only on an unambiguous match; otherwise the ambassador decides."""
+    for candidates in (
+        find_by_phone(uow.session, phone) if phone else [],
+        find_by_email(uow.session, email) if email else [],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _existing(uow: UnitOfWork, channel: Channel, external_id: str) -> RecordedContact | None:
+    row = uow.session.execute(
+        select(Contact.id, QueueItem.id)
+        .join(QueueItem, QueueItem.contact_id == Contact.id)
+        .where(Contact.channel == channel, Contact.external_id == external_id)
+    ).first()
+    return RecordedContact(row[0], row[1], created=False) if row else None
+
+
+def _summary(inbound: InboundContact, citizen: Citizen | None) -> str:
+    who = citizen.display_name if citizen else (
+        inbound.citizen.name or inbound.citizen.phone or inbound.citizen.email or "Inconnu"
+    )
+    what = inbound.subject or inbound.body.strip().split("\n", 1)[0]
+    return f"{who} — {what}"[:255] if what else who[:255]
+
+
+def record_inbound_contact(
+    uow: UnitOfWork,
+    inbound: InboundContact,
+    *,
+    calendar: BusinessCalendar,
+    storage: FileStorage,
+    max_attachment_bytes: int,
+) -> RecordedContact:
+    """Records the contact and its queue item in one transaction, then publishes `queue:added`."""
+    if inbound.external_id:
+        found = _existing(uow, inbound.channel, inbound.external_id)
+        if found:
+            return found
+    phone = checked_phone(inbound.citizen.phone) if inbound.citizen.phone.strip() else ""
+    email = checked_email(inbound.citizen.email) if inbound.citizen.email.strip() else ""
+    for attachment in inbound.attachments:
+        if len(attachment.data) > max_attachment_bytes:
+            raise InvalidInput(
+                N_("La pièce jointe « {name} » dépasse la taille maximale ({limit} Mo)."),
+                name=attachment.filename,
+                limit=max_attachment_bytes // (1024 * 1024),
+            )
+    received_at = inbound.received_at or utcnow()
+    citizen = _match_citizen(uow, phone, email)
+    reference = inbound.request_reference or parse_reference(inbound.subject)
+    request = (
+        uow.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
+        if reference
+        else None
+    )
+    if inbound.request_reference and request is None:
+        raise InvalidInput(N_("Référence de demande inconnue : {reference}."), reference=reference)
+    if request is not None and citizen is None and request.citizen_id is not None:
+        citizen = request.citizen
+
+    contact = Contact(
+        channel=inbound.channel,
+        direction=Direction.INBOUND,
+        external_id=inbound.external_id,
+        citizen_id=citizen.id if citizen else None,
+        request_id=request.id if request else None,
+        subject=inbound.subject[:255],
+        body=inbound.body,
+        hints={"name": inbound.citizen.name, "phone": phone, "email": email},
+        payload=dict(inbound.payload),
+        received_at=received_at,
+        created_by_id=inbound.created_by_id,
+    )
+    for attachment in inbound.attachments:
+        stored = storage.save(attachment.data)
+        contact.attachments.append(
+            Attachment(
+                filename=attachment.filename[:255] or "piece-jointe",
+                content_type=attachment.content_type[:127] or "application/octet-stream",
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_key=stored.key,
+            )
+        )
+    # A savepoint so a concurrent retry of the same external id loses cleanly, not the caller's transaction.
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(contact)
+            uow.session.flush()
+    except IntegrityError:
+        if inbound.external_id:
+            found = _existing(uow, inbound.channel, inbound.external_id)
+            if found:
+                return found
+        raise
+    record_event(
+        uow.session,
+        actor_id=inbound.created_by_id,
+        action="contact.received",
+        entity_type="contact",
+        entity_id=contact.id,
+        request_id=contact.request_id,
+        after={"channel": inbound.channel.value, "citizen_id": contact.citizen_id},
+    )
+    priority = inbound.priority if inbound.priority is not None else default_priority(inbound.channel)
+    item = queue.add_item(
+        uow,
+        contact,
+        priority=priority,
+        sla_due_at=sla_due_at(inbound.channel, received_at, calendar),
+        summary=_summary(inbound, citizen),
+    )
+    return RecordedContact(contact.id, item.id, created=True)

@@ -1,0 +1,15 @@
+"""Imports every table so Base.metadata is complete (Alembic, tests)."""
+
+from contact_centre.domain.audit import AuditEvent
+from contact_centre.domain.base import Base
+from contact_centre.domain.cases import Attachment, Contact, Note, ReferenceCounter, ServiceRequest
+from contact_centre.domain.catalogue import Process, process_referents
+from contact_centre.domain.closures import ClosureDay
+from contact_centre.domain.people import ApiToken, Citizen, CitizenEmail, CitizenPhone, Service, StaffUser
+from contact_centre.queue.models import ConsoleConnection, QueueItem
+
+__all__ = [
+    "ApiToken", "Attachment", "AuditEvent", "Base", "Citizen", "CitizenEmail", "CitizenPhone", "ClosureDay",
+    "ConsoleConnection", "Contact", "Note", "Process", "QueueItem", "ReferenceCounter", "Service",
+    "ServiceRequest", "StaffUser", "process_referents",
+]  # fmt: skip

@@ -1,0 +1,68 @@
+"""One transaction, and the notifications it causes, published only once it has committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+
+class Publisher(Protocol):
+    """The port through which the domain tells consoles that something changed."""
+
+    def publish(self, event: str, payload: Any) -> None: ...
+
+
+class NullPublisher:
+    def publish(self, event: str, payload: Any) -> None:
+        return None
+
+
+class RecordingPublisher:
+    """Keeps what was published; for unit tests and for the CLI."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Any]] = []
+
+    def publish(self, event: str, payload: Any) -> None:
+        self.events.append((event, payload))
+
+
+class UnitOfWork:
+    def __init__(self, session: Session, publisher: Publisher) -> None:
+        self.session = session
+        self.publisher = publisher
+        self._outbox: list[tuple[str, Any]] = []
+        self._after_commit: list[Callable[[], None]] = []
+
+    def publish(self, event: str, payload: Any) -> None:
+        self._outbox.append((event, payload))
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def commit(self) -> None:
+        self.session.commit()
+        outbox, self._outbox = self._outbox, []
+        callbacks, self._after_commit = self._after_commit, []
+        for event, payload in outbox:
+            self.publisher.publish(event, payload)
+        for callback in callbacks:
+            callback()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._outbox.clear()
+        self._after_commit.clear()
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # Whatever was not committed explicitly is abandoned: no half-written record.
+        if self.session.in_transaction():
+            self.rollback()

@@ -1,0 +1,292 @@
+"""The live queue's operations. Every change is a conditional UPDATE, so two ambassadors
+acting on the same item at the same instant cannot both win, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from contact_centre.domain.audit import record_event
+from contact_centre.domain.base import utcnow
+from contact_centre.domain.cases import Contact
+from contact_centre.domain.enums import CONSOLE_ROLES, Channel, QueueStatus
+from contact_centre.domain.errors import Conflict, InvalidInput, N_, NotFound
+from contact_centre.domain.people import StaffUser
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue.models import QueueItem
+from contact_centre.queue.serialise import item_to_dict
+
+OPEN = (QueueStatus.WAITING, QueueStatus.CLAIMED)
+
+
+def _load(session: Session, item_id: int) -> QueueItem:
+    item = session.get(
+        QueueItem,
+        item_id,
+        populate_existing=True,
+        options=[joinedload(QueueItem.citizen), joinedload(QueueItem.claimed_by), joinedload(QueueItem.request)],
+    )
+    if item is None:
+        raise NotFound(N_("Élément de file introuvable (n° {item_id})."), item_id=item_id)
+    return item
+
+
+def get_item(session: Session, item_id: int) -> QueueItem:
+    return _load(session, item_id)
+
+
+def _state(item: QueueItem) -> dict[str, Any]:
+    return {"status": item.status.value, "claimed_by": item.claimed_by_id}
+
+
+def _changed(uow: UnitOfWork, item: QueueItem) -> None:
+    uow.session.flush()
+    if item.status is QueueStatus.DONE:
+        uow.publish("queue:removed", {"id": item.id})
+    else:
+        uow.publish("queue:updated", item_to_dict(item))
+
+
+def add_item(
+    uow: UnitOfWork,
+    contact: Contact,
+    *,
+    priority: int,
+    sla_due_at: datetime,
+    summary: str,
+) -> QueueItem:
+    if not 1 <= priority <= 4:
+        raise InvalidInput(N_("Priorité invalide : {priority} (attendu de 1 à 4)."), priority=priority)
+    item = QueueItem(
+        channel=contact.channel,
+        status=QueueStatus.WAITING,
+        priority=priority,
+        summary=summary[:255],
+        contact_id=contact.id,
+        citizen_id=contact.citizen_id,
+        request_id=contact.request_id,
+        received_at=contact.received_at,
+        sla_due_at=sla_due_at,
+    )
+    uow.session.add(item)
+    uow.session.flush()
+    record_event(
+        uow.session,
+        actor_id=None,
+        action="queue.added",
+        entity_type="queue_item",
+        entity_id=item.id,
+        request_id=item.request_id,
+        after=_state(item) | {"channel": item.channel.value, "priority": priority},
+    )
+    item = _load(uow.session, item.id)
+    uow.publish("queue:added", item_to_dict(item))
+    return item
+
+
+def _conditional_update(session: Session, item_id: int, where: list[Any], values: dict[str, Any]) -> bool:
+    result = session.execute(
+        update(QueueItem)
+        .where(QueueItem.id == item_id, *where)
+        .values(version=QueueItem.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def _refusal(item: QueueItem, user_id: int) -> Conflict:
+    if item.status is QueueStatus.DONE:
+        return Conflict(N_("Cet élément a déjà été traité."))
+    if item.status is QueueStatus.CLAIMED and item.claimed_by_id != user_id:
+        name = item.claimed_by.display_name if item.claimed_by else "un autre agent"
+        return Conflict(N_("Cet élément vient d'être pris par {name}."), name=name)
+    return Conflict(N_("Cet élément n'est pas pris par vous."))
+
+
+def claim(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
+    """Exactly one claimant wins; a second click by the winner is harmless."""
+    now = utcnow()
+    won = _conditional_update(
+        uow.session,
+        item_id,
+        [QueueItem.status == QueueStatus.WAITING],
+        {"status": QueueStatus.CLAIMED, "claimed_by_id": user_id, "claimed_at": now, "lease_expires_at": None},
+    )
+    item = _load(uow.session, item_id)
+    if not won:
+        if item.status is QueueStatus.CLAIMED and item.claimed_by_id == user_id:
+            return item
+        raise _refusal(item, user_id)
+    record_event(
+        uow.session,
+        actor_id=user_id,
+        action="queue.claimed",
+        entity_type="queue_item",
+        entity_id=item.id,
+        request_id=item.request_id,
+        before={"status": QueueStatus.WAITING.value, "claimed_by": None},
+        after=_state(item),
+    )
+    _changed(uow, item)
+    return item
+
+
+def _owned_transition(
+    uow: UnitOfWork, item_id: int, user_id: int, action: str, values: dict[str, Any]
+) -> QueueItem:
+    before = _load(uow.session, item_id)
+    before_state = _state(before)
+    ok = _conditional_update(
+        uow.session,
+        item_id,
+        [QueueItem.status == QueueStatus.CLAIMED, QueueItem.claimed_by_id == user_id],
+        values,
+    )
+    item = _load(uow.session, item_id)
+    if not ok:
+        raise _refusal(item, user_id)
+    record_event(
+        uow.session,
+        actor_id=user_id,
+        action=action,
+        entity_type="queue_item",
+        entity_id=item.id,
+        request_id=item.request_id,
+        before=before_state,
+        after=_state(item),
+    )
+    _changed(uow, item)
+    return item
+
+
+def release(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
+    return _owned_transition(
+        uow,
+        item_id,
+        user_id,
+        "queue.released",
+        {"status": QueueStatus.WAITING, "claimed_by_id": None, "claimed_at": None, "lease_expires_at": None},
+    )
+
+
+def complete(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
+    return _owned_transition(
+        uow, item_id, user_id, "queue.completed", {"status": QueueStatus.DONE, "done_at": utcnow()}
+    )
+
+
+def transfer(uow: UnitOfWork, item_id: int, user_id: int, to_user_id: int) -> QueueItem:
+    target = uow.session.get(StaffUser, to_user_id)
+    if target is None or not target.active or target.role not in CONSOLE_ROLES:
+        raise InvalidInput(N_("Destinataire du transfert introuvable ou inactif."))
+    if to_user_id == user_id:
+        raise InvalidInput(N_("Vous avez déjà cet élément."))
+    return _owned_transition(
+        uow,
+        item_id,
+        user_id,
+        "queue.transferred",
+        {"claimed_by_id": to_user_id, "claimed_at": utcnow(), "lease_expires_at": None},
+    )
+
+
+def snapshot(session: Session, channel: Channel | None = None, limit: int = 500) -> list[QueueItem]:
+    stmt = (
+        select(QueueItem)
+        .where(QueueItem.status.in_(OPEN))
+        .options(joinedload(QueueItem.citizen), joinedload(QueueItem.claimed_by), joinedload(QueueItem.request))
+        .order_by(QueueItem.priority, QueueItem.received_at, QueueItem.id)
+        .limit(limit)
+    )
+    if channel is not None:
+        stmt = stmt.where(QueueItem.channel == channel)
+    return list(session.scalars(stmt))
+
+
+def start_leases(uow: UnitOfWork, user_id: int, lease: timedelta) -> list[int]:
+    """The ambassador left: their claimed items wait for them until the lease runs out."""
+    ids = list(
+        uow.session.scalars(
+            select(QueueItem.id).where(
+                QueueItem.status == QueueStatus.CLAIMED,
+                QueueItem.claimed_by_id == user_id,
+                QueueItem.lease_expires_at.is_(None),
+            )
+        )
+    )
+    expires = utcnow() + lease
+    for item_id in ids:
+        if _conditional_update(
+            uow.session,
+            item_id,
+            [QueueItem.status == QueueStatus.CLAIMED, QueueItem.claimed_by_id == user_id],
+            {"lease_expires_at": expires},
+        ):
+            _changed(uow, _load(uow.session, item_id))
+    return ids
+
+
+def clear_leases(uow: UnitOfWork, user_id: int) -> None:
+    """The ambassador is back before the lease ran out: they keep their items."""
+    ids = list(
+        uow.session.scalars(
+            select(QueueItem.id).where(
+                QueueItem.status == QueueStatus.CLAIMED,
+                QueueItem.claimed_by_id == user_id,
+                QueueItem.lease_expires_at.is_not(None),
+            )
+        )
+    )
+    for item_id in ids:
+        if _conditional_update(
+            uow.session,
+            item_id,
+            [QueueItem.status == QueueStatus.CLAIMED, QueueItem.claimed_by_id == user_id],
+            {"lease_expires_at": None},
+        ):
+            _changed(uow, _load(uow.session, item_id))
+
+
+def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    due = list(
+        uow.session.scalars(
+            select(QueueItem.id).where(
+                QueueItem.status == QueueStatus.CLAIMED, QueueItem.lease_expires_at <= now
+            )
+        )
+    )
+    returned = []
+    for item_id in due:
+        before = _load(uow.session, item_id)
+        before_state = _state(before)
+        if _conditional_update(
+            uow.session,
+            item_id,
+            [QueueItem.status == QueueStatus.CLAIMED, QueueItem.lease_expires_at <= now],
+            {"status": QueueStatus.WAITING, "claimed_by_id": None, "claimed_at": None, "lease_expires_at": None},
+        ):
+            item = _load(uow.session, item_id)
+            record_event(
+                uow.session,
+                actor_id=None,
+                action="queue.lease_expired",
+                entity_type="queue_item",
+                entity_id=item_id,
+                request_id=item.request_id,
+                before=before_state,
+                after=_state(item),
+            )
+            _changed(uow, item)
+            returned.append(item_id)
+    return returned
+
+
+def publish_update(uow: UnitOfWork, item: QueueItem) -> None:
+    """For changes made to an item's links (citizen, request) rather than its state."""
+    uow.session.flush()
+    _changed(uow, _load(uow.session, item.id))

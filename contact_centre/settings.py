@@ -1,0 +1,104 @@
+"""One typed settings object, read once from the environment.
+
+Every variable is documented in the README's table; nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+_TRUE = {"1", "true", "yes", "on", "oui"}
+
+
+class SettingsError(ValueError):
+    """A variable is present but unusable; the message names it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} doit être un entier, reçu {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path = Path("instance")
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = ""
+    # Claimed items return to the queue this long after their ambassador's last console disconnects.
+    claim_lease_seconds: int = 120
+    # How often each process sweeps expired leases and stale console connections.
+    sweep_interval_seconds: int = 10
+    timezone: str = "Europe/Paris"
+    # Comma-separated holiday subdivision (e.g. "57" for Moselle), empty for metropolitan France.
+    holidays_subdiv: str = ""
+    attachments_dir: Path = Path("instance/attachments")
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    public_base_url: str = "http://127.0.0.1:5000"
+    socketio_channel: str = "espace-citoyen"
+    rq_queue: str = "espace-citoyen"
+    session_cookie_secure: bool = False
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    proxy_hops: int = 0
+    testing: bool = False
+    # Extra Flask config, for tests only (e.g. WTF_CSRF_ENABLED).
+    flask_overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        instance = Path(env.get("INSTANCE_PATH") or "instance").resolve()
+        secret = env.get("SECRET_KEY", "")
+        return cls(
+            instance_path=instance,
+            database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL", ""),
+            secret_key=secret,
+            claim_lease_seconds=_int(env, "CLAIM_LEASE_SECONDS", 120),
+            sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 10),
+            timezone=env.get("TIMEZONE", "Europe/Paris"),
+            holidays_subdiv=env.get("HOLIDAYS_SUBDIV", ""),
+            attachments_dir=Path(env.get("ATTACHMENTS_DIR") or instance / "attachments"),
+            max_attachment_bytes=_int(env, "MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
+            public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            socketio_channel=env.get("SOCKETIO_CHANNEL", "espace-citoyen"),
+            rq_queue=env.get("RQ_QUEUE", "espace-citoyen"),
+            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "").lower() in _TRUE,
+            proxy_hops=_int(env, "PROXY_HOPS", 0),
+        )
+
+    def resolved(self) -> Settings:
+        """Fill the embedded defaults: SQLite under the instance folder, a secret kept there."""
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        updates: dict[str, Any] = {}
+        if not self.database_url:
+            updates["database_url"] = f"sqlite:///{self.instance_path / 'espace-citoyen.sqlite3'}"
+        if not self.secret_key:
+            updates["secret_key"] = _instance_secret(self.instance_path)
+        return replace(self, **updates) if updates else self
+
+    @property
+    def uses_redis(self) -> bool:
+        return bool(self.redis_url)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development secret generated once and kept out of the repository.
+
+    Production sets SECRET_KEY; this only spares a new user from inventing one.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
