@@ -193,7 +193,7 @@ def import_processes(
     current_refs: dict[int, list[int]] = {}
     for pid, uid in session.execute(
         select(process_referents.c.process_id, process_referents.c.user_id).order_by(process_referents.c.rank)
-    ).tuples():
+    ):
         current_refs.setdefault(pid, []).append(uid)
     now = utcnow()
     for index, row in enumerate(rows, start=1):

@@ -23,7 +23,7 @@ def agents(uow: UnitOfWork) -> list[dict[str, Any]]:
             select(QueueItem.claimed_by_id, func.count())
             .where(QueueItem.status == QueueStatus.CLAIMED)
             .group_by(QueueItem.claimed_by_id)
-        ).tuples()
+        ).all()
     )
     users = uow.session.scalars(
         select(StaffUser)

@@ -98,13 +98,15 @@ def _conditional_update(session: Session, item_id: int, where: list[Any], values
     return result.rowcount == 1
 
 
-def _refusal(item: QueueItem, user_id: int) -> Conflict:
+def _refusal(item: QueueItem, user_id: int, claiming: bool = False) -> Conflict:
     if item.status is QueueStatus.DONE:
         return Conflict(N_("Cet élément a déjà été traité."))
     if item.status is QueueStatus.CLAIMED and item.claimed_by_id != user_id:
         name = item.claimed_by.display_name if item.claimed_by else "un autre agent"
-        return Conflict(N_("Cet élément vient d'être pris par {name}."), name=name)
-    return Conflict(N_("Cet élément n'est pas pris par vous."))
+        if claiming:
+            return Conflict(N_("Cet élément vient d'être pris par {name}."), name=name)
+        return Conflict(N_("Cet élément est pris en charge par {name}, pas par vous."), name=name)
+    return Conflict(N_("Prenez d'abord cet élément en charge."))
 
 
 def claim(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
@@ -120,7 +122,7 @@ def claim(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
     if not won:
         if item.status is QueueStatus.CLAIMED and item.claimed_by_id == user_id:
             return item
-        raise _refusal(item, user_id)
+        raise _refusal(item, user_id, claiming=True)
     record_event(
         uow.session,
         actor_id=user_id,

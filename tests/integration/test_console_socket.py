@@ -1,0 +1,96 @@
+"""Two real Socket.IO consoles against a served app, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import PASSWORD, add_token, add_user
+from tests.support.clients import ConsoleClient, login
+
+
+@pytest.fixture
+def two_consoles(app, served):
+    add_user(app, "sophie", full_name="Sophie Marchal")
+    add_user(app, "nadia", full_name="Nadia Benali")
+    add_user(app, "robot")
+    token = add_token(app, "robot")
+    a = ConsoleClient().connect(served.url, login(served.url, "sophie", PASSWORD))
+    b = ConsoleClient().connect(served.url, login(served.url, "nadia", PASSWORD))
+    yield served, token, a, b
+    a.disconnect()
+    b.disconnect()
+
+
+def post_contact(base_url: str, token: str, **body):
+    payload = {"channel": "web", "citizen": {"name": "Jean Dupont"}, "subject": "Lampadaire en panne"} | body
+    return requests.post(
+        f"{base_url}/api/v1/contacts", json=payload, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+def test_contact_posted_through_api_reaches_both_consoles(two_consoles):
+    served, token, a, b = two_consoles
+    assert a.wait_for("queue:snapshot")["items"] == []
+    response = post_contact(served.url, token, subject="Lampadaire éteint rue de la Marne")
+    assert response.status_code == 201
+    item_id = response.json()["queue_item_id"]
+    for console in (a, b):
+        item = console.wait_for("queue:added", lambda e: e["id"] == item_id)
+        assert item["channel"] == "web"
+        assert item["status"] == "waiting"
+        assert item["claimed_by"] is None
+        assert "Lampadaire éteint" in item["summary"]
+        assert {"received_at", "priority", "citizen"} <= item.keys()
+
+
+def test_claim_is_seen_by_the_other_console_and_refused_to_it(two_consoles):
+    served, token, a, b = two_consoles
+    item_id = post_contact(served.url, token).json()["queue_item_id"]
+    b.wait_for("queue:added", lambda e: e["id"] == item_id)
+
+    ack = a.call("queue:claim", {"item_id": item_id})
+    assert ack["ok"] is True
+    assert ack["item"]["claimed_by"]["name"] == "Sophie Marchal"
+
+    updated = b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["status"] == "claimed")
+    assert updated["claimed_by"]["name"] == "Sophie Marchal"
+
+    refused = b.call("queue:claim", {"item_id": item_id})
+    assert refused["ok"] is False
+    assert refused["reason"] == "Cet élément vient d'être pris par Sophie Marchal."
+
+    # A double click by the winner is harmless.
+    assert a.call("queue:claim", {"item_id": item_id})["ok"] is True
+
+    released = a.call("queue:release", {"item_id": item_id})
+    assert released["ok"] is True
+    b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["status"] == "waiting")
+
+
+def test_claim_of_unknown_item_and_bad_payload(two_consoles):
+    _served, _token, a, _b = two_consoles
+    unknown = a.call("queue:claim", {"item_id": 999999})
+    assert unknown == {"ok": False, "reason": "Élément de file introuvable (n° 999999).", "code": "not_found"}
+    bad = a.call("queue:claim", {"item_id": "abc"})
+    assert bad["ok"] is False and bad["code"] == "invalid_input"
+
+
+def test_anonymous_and_forged_sessions_are_refused(app, served):
+    anonymous = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        anonymous.connect(served.url, namespaces=["/console"], transports=["websocket"], wait_timeout=5)
+    forged = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        forged.connect(served.url, namespaces=["/console"], transports=["websocket"], wait_timeout=5,
+                       headers={"Cookie": "session=eyJfdXNlcl9pZCI6IjE6MSJ9.forged.signature"})  # fmt: skip
+
+
+def test_agent_status_is_broadcast(two_consoles):
+    _served, _token, a, b = two_consoles
+    assert a.call("agent:status", {"status": "pause"})["ok"] is True
+    agents = b.wait_for("agents:updated", lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "pause" for x in e))
+    assert {x["name"] for x in agents} >= {"Sophie Marchal", "Nadia Benali"}
+    bad = a.call("agent:status", {"status": "en vacances"})
+    assert bad["ok"] is False and "Statut inconnu" in bad["reason"]

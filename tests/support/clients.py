@@ -1,0 +1,78 @@
+"""Logged-in HTTP sessions and Socket.IO console clients, as a browser would make them."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import requests
+import socketio
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html) or re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return next(g for g in match.groups() if g)
+
+
+def login(base_url: str, username: str, password: str) -> requests.Session:
+    http = requests.Session()
+    page = http.get(f"{base_url}/login", timeout=10)
+    response = http.post(
+        f"{base_url}/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text[:500]
+    console = http.get(f"{base_url}/console/", timeout=10)
+    http.headers["X-CSRFToken"] = csrf_from(console.text)
+    return http
+
+
+class ConsoleClient:
+    """A python-socketio client on /console that records events and lets tests wait for them."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.events: dict[str, list[Any]] = defaultdict(list)
+        self._cond = threading.Condition()
+        for name in ("queue:snapshot", "queue:added", "queue:updated", "queue:removed", "agents:updated"):
+            self.sio.on(name, self._recorder(name), namespace="/console")
+
+    def _recorder(self, name: str) -> Callable[[Any], None]:
+        def record(data: Any) -> None:
+            with self._cond:
+                self.events[name].append(data)
+                self._cond.notify_all()
+
+        return record
+
+    def connect(self, base_url: str, http: requests.Session | None = None) -> ConsoleClient:
+        headers = {}
+        if http is not None:
+            headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        self.sio.connect(base_url, namespaces=["/console"], headers=headers, transports=["websocket"],
+                         wait_timeout=10)  # fmt: skip
+        return self
+
+    def wait_for(self, name: str, predicate: Callable[[Any], bool] = lambda _e: True, timeout: float = 10) -> Any:
+        """Blocks until an event matching `predicate` has arrived (or fails after `timeout`)."""
+        with self._cond:
+            found = self._cond.wait_for(
+                lambda: next((e for e in self.events[name] if predicate(e)), None) is not None, timeout
+            )
+            assert found, f"no {name} matching within {timeout}s; got {self.events[name]!r}"
+            return next(e for e in self.events[name] if predicate(e))
+
+    def call(self, event: str, data: Any, timeout: float = 10) -> Any:
+        return self.sio.call(event, data, namespace="/console", timeout=timeout)
+
+    def disconnect(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
