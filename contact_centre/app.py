@@ -76,11 +76,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     _errors(app)
     _namespace(app, socketio)
 
-    @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+    # Per request (and per socket event): an open session would hold SQLite's write lock.
+    app.teardown_request(_close_session)
+    app.teardown_appcontext(_close_session)
 
     @app.after_request
     def _security_headers(response: Any) -> Any:
