@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         async_mode="threading",
         message_queue=settings.redis_url or None,
         channel=settings.socketio_channel,
-        cors_allowed_origins=[settings.public_base_url],
+        # None = same origin as the Host header only; a cross-site page cannot open a console socket.
+        cors_allowed_origins=list(settings.allowed_origins) or None,
         logger=False,
         engineio_logger=False,
     )

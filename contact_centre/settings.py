@@ -48,6 +48,8 @@ class Settings:
     socketio_channel: str = "espace-citoyen"
     rq_queue: str = "espace-citoyen"
     session_cookie_secure: bool = False
+    # Extra origins allowed to open a Socket.IO connection (the app's own origin always is).
+    allowed_origins: tuple[str, ...] = ()
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     proxy_hops: int = 0
     testing: bool = False
@@ -75,6 +77,7 @@ class Settings:
             rq_queue=env.get("RQ_QUEUE", "espace-citoyen"),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "").lower() in _TRUE,
             proxy_hops=_int(env, "PROXY_HOPS", 0),
+            allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
         )
 
     def resolved(self) -> Settings:

@@ -94,3 +94,32 @@ def test_agent_status_is_broadcast(two_consoles):
     assert {x["name"] for x in agents} >= {"Sophie Marchal", "Nadia Benali"}
     bad = a.call("agent:status", {"status": "en vacances"})
     assert bad["ok"] is False and "Statut inconnu" in bad["reason"]
+
+
+def test_items_of_a_disconnected_ambassador_return_after_the_lease(app, served, settings):
+    from dataclasses import replace
+
+    from contact_centre.app import start_sweeper
+
+    rt = app.extensions["espace_citoyen"]
+    rt.settings = replace(settings, claim_lease_seconds=1, sweep_interval_seconds=1)
+    stop = start_sweeper(app)
+    try:
+        add_user(app, "sophie", full_name="Sophie Marchal")
+        add_user(app, "nadia", full_name="Nadia Benali")
+        add_user(app, "robot")
+        token = add_token(app, "robot")
+        a = ConsoleClient().connect(served.url, login(served.url, "sophie", PASSWORD))
+        b = ConsoleClient().connect(served.url, login(served.url, "nadia", PASSWORD))
+        item_id = post_contact(served.url, token).json()["queue_item_id"]
+        assert a.call("queue:claim", {"item_id": item_id})["ok"] is True
+        a.disconnect()
+        leased = b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["lease_expires_at"] is not None)
+        assert leased["status"] == "claimed"
+        b.wait_for("agents:updated", lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "offline" for x in e))
+        back = b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["status"] == "waiting", timeout=15)
+        assert back["claimed_by"] is None
+        assert b.call("queue:claim", {"item_id": item_id})["ok"] is True
+        b.disconnect()
+    finally:
+        stop.set()
