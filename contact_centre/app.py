@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    jobs: JobRunner = RQJobs(settings.redis_url, settings.rq_queue) if settings.uses_redis else InProcessJobs(app)
+    jobs: JobRunner = (
+        RQJobs(settings.redis_url, settings.rq_queue) if settings.uses_redis else InProcessJobs(app)
+    )
     database = Database(settings.database_url)
     app.extensions["espace_citoyen"] = Runtime(
         settings=settings,
@@ -132,7 +134,10 @@ def _blueprints(app: Flask) -> None:
 
 def _errors(app: Flask) -> None:
     def wants_json() -> bool:
-        return request.path.startswith(("/api/", "/console/api/")) or request.accept_mimetypes.best == "application/json"
+        return (
+            request.path.startswith(("/api/", "/console/api/"))
+            or request.accept_mimetypes.best == "application/json"
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> ResponseReturnValue:

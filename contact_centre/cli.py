@@ -62,17 +62,21 @@ def import_processes_cmd(file: str) -> None:
 
     text = _read(file)
     app = _app()
-    with app.app_context(), runtime().new_uow() as uow:
-        with click.progressbar(length=1, label="Import des processus", file=sys.stderr) as bar:
-            def progress(done: int, total: int) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
+    with (
+        app.app_context(),
+        runtime().new_uow() as uow,
+        click.progressbar(length=1, label="Import des processus", file=sys.stderr) as bar,
+    ):
 
-            try:
-                summary = import_processes(uow, text, progress=progress)
-            except CatalogueError as exc:
-                click.echo(err=True)
-                _fail("Fichier refusé, rien n'a été importé :\n  " + "\n  ".join(exc.errors))
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            summary = import_processes(uow, text, progress=progress)
+        except CatalogueError as exc:
+            click.echo(err=True)
+            _fail("Fichier refusé, rien n'a été importé :\n  " + "\n  ".join(exc.errors))
     click.echo(
         f"Processus : {summary.created} créés, {summary.updated} mis à jour, "
         f"{summary.unchanged} inchangés, {summary.deactivated} désactivés."
@@ -91,12 +95,18 @@ def import_referents_cmd(file: str) -> None:
             summary = import_referents(uow, text)
         except CatalogueError as exc:
             _fail("Fichier refusé, rien n'a été importé :\n  " + "\n  ".join(exc.errors))
-    click.echo(f"Référents : {summary.created} créés, {summary.updated} mis à jour, {summary.unchanged} inchangés.")
+    click.echo(
+        f"Référents : {summary.created} créés, {summary.updated} mis à jour, {summary.unchanged} inchangés."
+    )
 
 
 @main.command("create-user", help="Crée un compte agent.")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["ambassador", "head", "patroller", "referent", "validator", "admin"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["ambassador", "head", "patroller", "referent", "validator", "admin"]),
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="")
 @click.option("--email", default=None)
@@ -138,7 +148,7 @@ def seed_demo_cmd() -> None:
     app = _app()
     with app.app_context():
         logins = seed_demo(DATA)
-    click.echo("Comptes de démonstration (mot de passe : %s) :" % DEMO_PASSWORD)
+    click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
     for username, role in logins:
         click.echo(f"  {username:<14} {role}")
 
@@ -153,7 +163,9 @@ def worker_cmd(burst: bool) -> None:
 
     settings = Settings.from_env()
     if not settings.uses_redis:
-        _fail("REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent dans le processus de l'application.")
+        _fail(
+            "REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent dans le processus de l'application."
+        )
     app = _app()
     with app.app_context():
         jobs = runtime().jobs

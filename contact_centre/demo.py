@@ -33,33 +33,109 @@ TEAM = [
 ]
 
 CITIZENS = [
-    ("Jean", "Dupont", "06 12 34 56 78", "jean.dupont@example.fr", "12 rue de la Marne", "51000", "Châlons-en-Champagne"),
-    ("Éloïse", "Lefranc", "03 26 65 12 34", "eloise.lefranc@example.fr", "4 place Foch", "51000", "Châlons-en-Champagne"),
+    (
+        "Jean",
+        "Dupont",
+        "06 12 34 56 78",
+        "jean.dupont@example.fr",
+        "12 rue de la Marne",
+        "51000",
+        "Châlons-en-Champagne",
+    ),
+    (
+        "Éloïse",
+        "Lefranc",
+        "03 26 65 12 34",
+        "eloise.lefranc@example.fr",
+        "4 place Foch",
+        "51000",
+        "Châlons-en-Champagne",
+    ),
     ("Mohamed", "Haddad", "07 81 22 33 44", "", "27 avenue de Metz", "51000", "Châlons-en-Champagne"),
-    ("Françoise", "Gérard", "03 26 68 00 11", "f.gerard@example.fr", "8 rue Léon Bourgeois", "51000", "Châlons-en-Champagne"),
-    ("Lucas", "Petitjean", "06 98 76 54 32", "lucas.pj@example.org", "3 allée des Tilleuls", "51520", "Saint-Martin-sur-le-Pré"),
-    ("Chloé", "N'Diaye", "06 45 45 45 45", "chloe.ndiaye@example.fr", "15 rue Saint-Dominique", "51000", "Châlons-en-Champagne"),
+    (
+        "Françoise",
+        "Gérard",
+        "03 26 68 00 11",
+        "f.gerard@example.fr",
+        "8 rue Léon Bourgeois",
+        "51000",
+        "Châlons-en-Champagne",
+    ),
+    (
+        "Lucas",
+        "Petitjean",
+        "06 98 76 54 32",
+        "lucas.pj@example.org",
+        "3 allée des Tilleuls",
+        "51520",
+        "Saint-Martin-sur-le-Pré",
+    ),
+    (
+        "Chloé",
+        "N'Diaye",
+        "06 45 45 45 45",
+        "chloe.ndiaye@example.fr",
+        "15 rue Saint-Dominique",
+        "51000",
+        "Châlons-en-Champagne",
+    ),
 ]
 
 CONTACTS = [
-    (Channel.PHONE, CitizenHints(phone="06 12 34 56 78"), "Lampadaire éteint rue de la Marne",
-     "Le lampadaire devant le 12 est éteint depuis trois jours."),
-    (Channel.EMAIL, CitizenHints(email="eloise.lefranc@example.fr", name="Éloïse Lefranc"),
-     "Inscription cantine", "Bonjour, je souhaite inscrire ma fille à la cantine à partir de janvier."),
-    (Channel.MAIL, CitizenHints(name="Robert Lemoine"), "Courrier : haie débordante",
-     "Monsieur le Maire, la haie du square déborde sur le trottoir de l'avenue de Paris."),
-    (Channel.COUNTER, CitizenHints(name="Mohamed Haddad", phone="07 81 22 33 44"), "Acte de naissance",
-     "Demande d'un acte de naissance pour un dossier de passeport."),
-    (Channel.WEB, CitizenHints(email="lucas.pj@example.org"), "Dépôt sauvage",
-     "Des sacs d'ordures sont déposés au pied des conteneurs rue du Grand Crimée."),
-    (Channel.COUNCIL, CitizenHints(name="Conseil de quartier Rive Gauche"), "Ralentisseur demandé",
-     "Les habitants demandent un ralentisseur devant l'école Jean Macé."),
-    (Channel.GUSP, CitizenHints(), "Tags sur l'abri-bus",
-     "Tags injurieux sur l'abri-bus place de la République."),
-    (Channel.PATROL, CitizenHints(), "Nid-de-poule dangereux",
-     "Nid-de-poule d'environ 40 cm au carrefour rue Croix des Teinturiers / rue Garinet."),
-    (Channel.VOICEMAIL, CitizenHints(phone="06 45 45 45 45"), "Message vocal",
-     "Message laissé hors des heures d'ouverture : rappel souhaité au sujet d'une place en crèche."),
+    (
+        Channel.PHONE,
+        CitizenHints(phone="06 12 34 56 78"),
+        "Lampadaire éteint rue de la Marne",
+        "Le lampadaire devant le 12 est éteint depuis trois jours.",
+    ),
+    (
+        Channel.EMAIL,
+        CitizenHints(email="eloise.lefranc@example.fr", name="Éloïse Lefranc"),
+        "Inscription cantine",
+        "Bonjour, je souhaite inscrire ma fille à la cantine à partir de janvier.",
+    ),
+    (
+        Channel.MAIL,
+        CitizenHints(name="Robert Lemoine"),
+        "Courrier : haie débordante",
+        "Monsieur le Maire, la haie du square déborde sur le trottoir de l'avenue de Paris.",
+    ),
+    (
+        Channel.COUNTER,
+        CitizenHints(name="Mohamed Haddad", phone="07 81 22 33 44"),
+        "Acte de naissance",
+        "Demande d'un acte de naissance pour un dossier de passeport.",
+    ),
+    (
+        Channel.WEB,
+        CitizenHints(email="lucas.pj@example.org"),
+        "Dépôt sauvage",
+        "Des sacs d'ordures sont déposés au pied des conteneurs rue du Grand Crimée.",
+    ),
+    (
+        Channel.COUNCIL,
+        CitizenHints(name="Conseil de quartier Rive Gauche"),
+        "Ralentisseur demandé",
+        "Les habitants demandent un ralentisseur devant l'école Jean Macé.",
+    ),
+    (
+        Channel.GUSP,
+        CitizenHints(),
+        "Tags sur l'abri-bus",
+        "Tags injurieux sur l'abri-bus place de la République.",
+    ),
+    (
+        Channel.PATROL,
+        CitizenHints(),
+        "Nid-de-poule dangereux",
+        "Nid-de-poule d'environ 40 cm au carrefour rue Croix des Teinturiers / rue Garinet.",
+    ),
+    (
+        Channel.VOICEMAIL,
+        CitizenHints(phone="06 45 45 45 45"),
+        "Message vocal",
+        "Message laissé hors des heures d'ouverture : rappel souhaité au sujet d'une place en crèche.",
+    ),
 ]
 
 
@@ -70,7 +146,7 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
     logins = [(u, r.value) for u, _n, r, _t in TEAM]
     with rt.new_uow() as uow:
         if uow.session.scalar(select(StaffUser.id).where(StaffUser.username == "sophie")):
-            return logins + [("mdupont", "referent")]
+            return [*logins, ("mdupont", "referent")]
         for username, name, role, title in TEAM:
             create_user(uow, username, role, DEMO_PASSWORD, full_name=name, validator_title=title)
         uow.commit()
@@ -85,18 +161,33 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
         for first, last, phone, email, address, postcode, city in CITIZENS:
             create_citizen(
                 uow,
-                CitizenDetails(first_name=first, last_name=last, phones=(phone,), emails=(email,) if email else (),
-                               address_line=address, postcode=postcode, city=city),  # fmt: skip
+                CitizenDetails(
+                    first_name=first,
+                    last_name=last,
+                    phones=(phone,),
+                    emails=(email,) if email else (),
+                    address_line=address,
+                    postcode=postcode,
+                    city=city,
+                ),
                 actor_id=None,
             )
         uow.commit()
         calendar = rt.calendar(uow.session)
         now = utcnow()
-        for minutes, (channel, hints, subject, body) in zip(range(len(CONTACTS) * 7, 0, -7), CONTACTS, strict=True):
+        for minutes, (channel, hints, subject, body) in zip(
+            range(len(CONTACTS) * 7, 0, -7), CONTACTS, strict=True
+        ):
             record_inbound_contact(
                 uow,
-                InboundContact(channel=channel, citizen=hints, subject=subject, body=body,
-                               received_at=now - timedelta(minutes=minutes), payload={"demo": True}),  # fmt: skip
+                InboundContact(
+                    channel=channel,
+                    citizen=hints,
+                    subject=subject,
+                    body=body,
+                    received_at=now - timedelta(minutes=minutes),
+                    payload={"demo": True},
+                ),
                 calendar=calendar,
                 storage=rt.storage,
                 max_attachment_bytes=rt.settings.max_attachment_bytes,

@@ -13,7 +13,14 @@ from contact_centre.domain.people import StaffUser
 from contact_centre.domain.staff import create_token, create_user
 from contact_centre.runtime import Runtime
 from contact_centre.settings import Settings
-from tests.support.backends import Backend, PostgresPool, SqliteTemplate, flush_redis, redis_for_worker, unavailable
+from tests.support.backends import (
+    Backend,
+    PostgresPool,
+    SqliteTemplate,
+    flush_redis,
+    redis_for_worker,
+    unavailable,
+)
 from tests.support.served import ServedApp, serve
 
 PASSWORD = "mot-de-passe-test"
@@ -37,7 +44,9 @@ def _postgres() -> PostgresPool:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path) -> Iterator[Backend]:
+def backend(
+    request: pytest.FixtureRequest, sqlite_template: SqliteTemplate, tmp_path: Path
+) -> Iterator[Backend]:
     if request.param == "sqlite":
         yield Backend("sqlite", sqlite_template.fresh(tmp_path / "db.sqlite3"), "")
         return

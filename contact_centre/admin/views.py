@@ -36,15 +36,22 @@ def closures() -> ResponseReturnValue:
     rt = runtime()
     form = ClosureForm()
     if form.validate_on_submit():
-        day: date = form.day.data  # type: ignore[assignment]
+        day: date = form.day.data
         with rt.uow() as uow:
             if uow.session.get(ClosureDay, day) is not None:
                 flash(_("Ce jour est déjà fermé."), "error")
             else:
-                uow.session.add(ClosureDay(day=day, label=form.label.data or "", created_by_id=current_user.id))
-                record_event(uow.session, actor_id=current_user.id, action="closure.added",
-                             entity_type="closure_day", entity_id=day.toordinal(),
-                             after={"day": day.isoformat(), "label": form.label.data})  # fmt: skip
+                uow.session.add(
+                    ClosureDay(day=day, label=form.label.data or "", created_by_id=current_user.id)
+                )
+                record_event(
+                    uow.session,
+                    actor_id=current_user.id,
+                    action="closure.added",
+                    entity_type="closure_day",
+                    entity_id=day.toordinal(),
+                    after={"day": day.isoformat(), "label": form.label.data},
+                )
                 uow.commit()
                 flash(_("Fermeture exceptionnelle ajoutée."), "info")
         return redirect(url_for("admin.closures"))
@@ -73,9 +80,14 @@ def delete_closure() -> ResponseReturnValue:
             row = uow.session.get(ClosureDay, day)
             if row is not None:
                 uow.session.delete(row)
-                record_event(uow.session, actor_id=current_user.id, action="closure.removed",
-                             entity_type="closure_day", entity_id=day.toordinal(),
-                             before={"day": day.isoformat(), "label": row.label})  # fmt: skip
+                record_event(
+                    uow.session,
+                    actor_id=current_user.id,
+                    action="closure.removed",
+                    entity_type="closure_day",
+                    entity_id=day.toordinal(),
+                    before={"day": day.isoformat(), "label": row.label},
+                )
                 uow.commit()
                 flash(_("Fermeture supprimée."), "info")
     return redirect(url_for("admin.closures"))

@@ -74,13 +74,20 @@ def create_contact() -> ResponseReturnValue:
         raise _bad(_("Corps JSON attendu (Content-Type: application/json)."))
     channel = data.get("channel")
     if channel not in API_CHANNELS:
-        raise _bad(_("Canal inconnu : « %(channel)s ». Attendu : %(allowed)s.",
-                     channel=channel, allowed=", ".join(API_CHANNELS)))  # fmt: skip
+        raise _bad(
+            _(
+                "Canal inconnu : « %(channel)s ». Attendu : %(allowed)s.",
+                channel=channel,
+                allowed=", ".join(API_CHANNELS),
+            )
+        )
     citizen = data.get("citizen") or {}
     if not isinstance(citizen, dict):
         raise _bad(_("Le champ « citizen » doit être un objet."))
     hints = CitizenHints(
-        name=_text(citizen, "name", 200), phone=_text(citizen, "phone", 40), email=_text(citizen, "email", 254)
+        name=_text(citizen, "name", 200),
+        phone=_text(citizen, "phone", 40),
+        email=_text(citizen, "email", 254),
     )
     subject = _text(data, "subject", 255)
     body = _text(data, "body")

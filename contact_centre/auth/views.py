@@ -45,8 +45,13 @@ def login() -> ResponseReturnValue:
         with rt.uow() as uow:
             user = authenticate(uow, form.username.data or "", form.password.data or "")
             if user is not None:
-                record_event(uow.session, actor_id=user.id, action="staff.login", entity_type="staff_user",
-                             entity_id=user.id)  # fmt: skip
+                record_event(
+                    uow.session,
+                    actor_id=user.id,
+                    action="staff.login",
+                    entity_type="staff_user",
+                    entity_id=user.id,
+                )
                 uow.commit()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
@@ -65,8 +70,9 @@ def logout() -> ResponseReturnValue:
         presence.logged_out(uow, current_user.id, timedelta(seconds=rt.settings.claim_lease_seconds))
         user = uow.session.merge(current_user._get_current_object())
         user.session_version += 1  # every other session cookie of this user dies too
-        record_event(uow.session, actor_id=user.id, action="staff.logout", entity_type="staff_user",
-                     entity_id=user.id)  # fmt: skip
+        record_event(
+            uow.session, actor_id=user.id, action="staff.logout", entity_type="staff_user", entity_id=user.id
+        )
         uow.commit()
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")

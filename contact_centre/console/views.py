@@ -48,8 +48,10 @@ def _json_body() -> dict[str, Any]:
 @bp.get("/")
 @console_only
 def index() -> ResponseReturnValue:
-    colleagues = runtime().session().scalars(
-        select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True))
+    colleagues = (
+        runtime()
+        .session()
+        .scalars(select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True)))
     )
     return render_template(
         "console/index.html",
@@ -101,8 +103,12 @@ def _request_json(reference: str) -> dict[str, Any]:
         "location_address": req.location_address,
         "citizen": req.citizen.display_name if req.citizen else None,
         "timeline": [
-            {"at": iso(e.at), "action": e.action, "actor": e.actor.display_name if e.actor else None,
-             "after": e.after}  # fmt: skip
+            {
+                "at": iso(e.at),
+                "action": e.action,
+                "actor": e.actor.display_name if e.actor else None,
+                "after": e.after,
+            }
             for e in timeline(session, req.id)
         ],
     }

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
-from sqlalchemy import select
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow

@@ -23,9 +23,19 @@ from contact_centre.domain.people import Service, StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 
 PROCESS_COLUMNS = (
-    "code", "title", "description", "keywords", "service", "entity", "referents",
-    "commitment_days", "patroller_visit", "documents", "response_template", "active",
-)  # fmt: skip
+    "code",
+    "title",
+    "description",
+    "keywords",
+    "service",
+    "entity",
+    "referents",
+    "commitment_days",
+    "patroller_visit",
+    "documents",
+    "response_template",
+    "active",
+)
 REQUIRED_PROCESS_COLUMNS = ("code", "title", "service", "entity", "commitment_days")
 REFERENT_COLUMNS = ("username", "full_name", "email", "service", "entity")
 YES = {"oui", "o", "yes", "y", "true", "1", "vrai"}
@@ -123,7 +133,9 @@ def parse_processes(text: str) -> list[ProcessRow]:
             if not 0 <= days <= 365:
                 raise ValueError
         except ValueError:
-            errors.append(f"ligne {line} : délai « {get.get('commitment_days')} » invalide (jours ouvrés, 0 à 365)")
+            errors.append(
+                f"ligne {line} : délai « {get.get('commitment_days')} » invalide (jours ouvrés, 0 à 365)"
+            )
             days = 0
         rows.append(
             ProcessRow(
@@ -153,7 +165,9 @@ def _services(session: Session) -> dict[tuple[str, Entity], Service]:
     return {(s.name, s.entity): s for s in session.scalars(select(Service))}
 
 
-def _service_for(session: Session, cache: dict[tuple[str, Entity], Service], name: str, entity: Entity) -> Service:
+def _service_for(
+    session: Session, cache: dict[tuple[str, Entity], Service], name: str, entity: Entity
+) -> Service:
     if (name, entity) not in cache:
         service = Service(name=name, entity=entity)
         session.add(service)
@@ -217,8 +231,14 @@ def import_processes(
             session.add(process)
             session.flush()
             summary.created += 1
-            record_event(session, actor_id=actor_id, action="process.created", entity_type="process",
-                         entity_id=process.id, after={"code": row.code, **_jsonable(values)})  # fmt: skip
+            record_event(
+                session,
+                actor_id=actor_id,
+                action="process.created",
+                entity_type="process",
+                entity_id=process.id,
+                after={"code": row.code, **_jsonable(values)},
+            )
         else:
             before = {k: getattr(process, k) for k in values}
             if before != values or current_refs.get(process.id, []) != referent_ids:
@@ -226,8 +246,15 @@ def import_processes(
                     setattr(process, key, value)
                 process.updated_at = now
                 summary.updated += 1
-                record_event(session, actor_id=actor_id, action="process.updated", entity_type="process",
-                             entity_id=process.id, before=_jsonable(before), after=_jsonable(values))  # fmt: skip
+                record_event(
+                    session,
+                    actor_id=actor_id,
+                    action="process.updated",
+                    entity_type="process",
+                    entity_id=process.id,
+                    before=_jsonable(before),
+                    after=_jsonable(values),
+                )
             else:
                 summary.unchanged += 1
         if current_refs.get(process.id, []) != referent_ids:
@@ -235,7 +262,10 @@ def import_processes(
             if referent_ids:
                 session.execute(
                     insert(process_referents),
-                    [{"process_id": process.id, "user_id": uid, "rank": r} for r, uid in enumerate(referent_ids)],
+                    [
+                        {"process_id": process.id, "user_id": uid, "rank": r}
+                        for r, uid in enumerate(referent_ids)
+                    ],
                 )
         if progress:
             progress(index, len(rows))
@@ -245,8 +275,15 @@ def import_processes(
             process.active = False
             process.updated_at = now
             summary.deactivated += 1
-            record_event(session, actor_id=actor_id, action="process.deactivated", entity_type="process",
-                         entity_id=process.id, before={"active": True}, after={"active": False})  # fmt: skip
+            record_event(
+                session,
+                actor_id=actor_id,
+                action="process.deactivated",
+                entity_type="process",
+                entity_id=process.id,
+                before={"active": True},
+                after={"active": False},
+            )
     uow.commit()
     return summary
 
@@ -285,14 +322,24 @@ def import_referents(uow: UnitOfWork, text: str, actor_id: int | None = None) ->
             session.add(user)
             users[user.username] = user
             summary.created += 1
-        elif (user.full_name, user.email, user.service_id) != (get["full_name"], get["email"] or None, service.id):
+        elif (user.full_name, user.email, user.service_id) != (
+            get["full_name"],
+            get["email"] or None,
+            service.id,
+        ):
             summary.updated += 1
         else:
             summary.unchanged += 1
             continue
         user.full_name, user.email, user.service_id = get["full_name"], get["email"] or None, service.id
         session.flush()
-        record_event(session, actor_id=actor_id, action="referent.imported", entity_type="staff_user",
-                     entity_id=user.id, after={"username": user.username, "service": service.name})  # fmt: skip
+        record_event(
+            session,
+            actor_id=actor_id,
+            action="referent.imported",
+            entity_type="staff_user",
+            entity_id=user.id,
+            after={"username": user.username, "service": service.name},
+        )
     uow.commit()
     return summary

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.enums import ContactPreference
-from contact_centre.domain.errors import InvalidInput, N_
+from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.identity import (
     InvalidContactDetail,
     fold_name,
@@ -135,7 +135,10 @@ def search_citizens(session: Session, query: str, limit: int = 20) -> list[Citiz
     if not tokens:
         return []
     conditions = [
-        or_(Citizen.last_name_key.startswith(t, autoescape=True), Citizen.first_name_key.startswith(t, autoescape=True))
+        or_(
+            Citizen.last_name_key.startswith(t, autoescape=True),
+            Citizen.first_name_key.startswith(t, autoescape=True),
+        )
         for t in tokens
     ]
     stmt = (

@@ -17,7 +17,7 @@ from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.cases import Attachment, Contact, ServiceRequest
 from contact_centre.domain.citizens import checked_email, checked_phone, find_by_email, find_by_phone
 from contact_centre.domain.enums import Channel, Direction
-from contact_centre.domain.errors import InvalidInput, N_
+from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.references import parse_reference
 from contact_centre.domain.storage import FileStorage
@@ -88,8 +88,10 @@ def _existing(uow: UnitOfWork, channel: Channel, external_id: str) -> RecordedCo
 
 
 def _summary(inbound: InboundContact, citizen: Citizen | None) -> str:
-    who = citizen.display_name if citizen else (
-        inbound.citizen.name or inbound.citizen.phone or inbound.citizen.email or "Inconnu"
+    who = (
+        citizen.display_name
+        if citizen
+        else (inbound.citizen.name or inbound.citizen.phone or inbound.citizen.email or "Inconnu")
     )
     what = inbound.subject or inbound.body.strip().split("\n", 1)[0]
     return f"{who} — {what}"[:255] if what else who[:255]

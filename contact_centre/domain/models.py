@@ -9,7 +9,22 @@ from contact_centre.domain.people import ApiToken, Citizen, CitizenEmail, Citize
 from contact_centre.queue.models import ConsoleConnection, QueueItem
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "Base", "Citizen", "CitizenEmail", "CitizenPhone", "ClosureDay",
-    "ConsoleConnection", "Contact", "Note", "Process", "QueueItem", "ReferenceCounter", "Service",
-    "ServiceRequest", "StaffUser", "process_referents",
-]  # fmt: skip
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Citizen",
+    "CitizenEmail",
+    "CitizenPhone",
+    "ClosureDay",
+    "ConsoleConnection",
+    "Contact",
+    "Note",
+    "Process",
+    "QueueItem",
+    "ReferenceCounter",
+    "Service",
+    "ServiceRequest",
+    "StaffUser",
+    "process_referents",
+]

@@ -14,7 +14,7 @@ from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.cases import Contact, ServiceRequest
 from contact_centre.domain.catalogue import Process
 from contact_centre.domain.enums import RequestStatus
-from contact_centre.domain.errors import Conflict, InvalidInput, N_, NotFound
+from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.references import REFERENCE_RE, next_reference, parse_reference
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
@@ -61,7 +61,9 @@ def create_request_from_item(
     if item.request_id is not None:
         assert item.request is not None
         # A double click must not open two requests.
-        raise Conflict(N_("Cet élément est déjà rattaché à la demande {reference}."), reference=item.request.reference)
+        raise Conflict(
+            N_("Cet élément est déjà rattaché à la demande {reference}."), reference=item.request.reference
+        )
     process = process_by_code(uow.session, draft.process_code)
     _check_location(draft)
     contact = uow.session.get(Contact, item.contact_id)
@@ -119,13 +121,17 @@ def attach_item_to_request(uow: UnitOfWork, item_id: int, reference: str, actor_
         raise Conflict(N_("Prenez d'abord cet élément en charge."))
     normalised = parse_reference(reference)
     if normalised is None:
-        raise InvalidInput(N_("Référence invalide : « {reference} » (format GRC-AAAA-NNNNNN)."), reference=reference)
+        raise InvalidInput(
+            N_("Référence invalide : « {reference} » (format GRC-AAAA-NNNNNN)."), reference=reference
+        )
     request = request_by_reference(uow.session, normalised)
     if item.request_id == request.id:
         return request
     if item.request_id is not None:
         assert item.request is not None
-        raise Conflict(N_("Cet élément est déjà rattaché à la demande {reference}."), reference=item.request.reference)
+        raise Conflict(
+            N_("Cet élément est déjà rattaché à la demande {reference}."), reference=item.request.reference
+        )
     contact = uow.session.get(Contact, item.contact_id)
     assert contact is not None
     contact.request_id = request.id

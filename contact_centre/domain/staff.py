@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.enums import Role, ValidatorTitle
-from contact_centre.domain.errors import Conflict, InvalidInput, N_, NotFound
+from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import ApiToken, Service, StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 
@@ -60,8 +60,14 @@ def create_user(
     )
     uow.session.add(user)
     uow.session.flush()
-    record_event(uow.session, actor_id=actor_id, action="staff.created", entity_type="staff_user",
-                 entity_id=user.id, after={"username": username, "role": role.value})  # fmt: skip
+    record_event(
+        uow.session,
+        actor_id=actor_id,
+        action="staff.created",
+        entity_type="staff_user",
+        entity_id=user.id,
+        after={"username": username, "role": role.value},
+    )
     return user
 
 
@@ -85,8 +91,13 @@ def set_password(uow: UnitOfWork, user: StaffUser, password: str, actor_id: int 
         raise InvalidInput(N_("Le mot de passe doit faire au moins {n} caractères."), n=MIN_PASSWORD)
     user.password_hash = hash_password(password)
     user.session_version += 1
-    record_event(uow.session, actor_id=actor_id, action="staff.password_changed", entity_type="staff_user",
-                 entity_id=user.id)  # fmt: skip
+    record_event(
+        uow.session,
+        actor_id=actor_id,
+        action="staff.password_changed",
+        entity_type="staff_user",
+        entity_id=user.id,
+    )
 
 
 def _digest(raw: str) -> str:
@@ -102,8 +113,14 @@ def create_token(uow: UnitOfWork, username: str, label: str = "", actor_id: int 
     token = ApiToken(user_id=user.id, token_hash=_digest(raw), label=label)
     uow.session.add(token)
     uow.session.flush()
-    record_event(uow.session, actor_id=actor_id, action="token.created", entity_type="api_token",
-                 entity_id=token.id, after={"user": user.username, "label": label})  # fmt: skip
+    record_event(
+        uow.session,
+        actor_id=actor_id,
+        action="token.created",
+        entity_type="api_token",
+        entity_id=token.id,
+        after={"user": user.username, "label": label},
+    )
     return raw
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact, Note
-from contact_centre.domain.errors import Conflict, InvalidInput, N_, NotFound
+from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue

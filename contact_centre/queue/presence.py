@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.enums import AGENT_STATUS_LABELS, CONSOLE_ROLES, AgentStatus, QueueStatus
-from contact_centre.domain.errors import InvalidInput, N_
+from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
@@ -127,9 +127,7 @@ def touch(uow: UnitOfWork, sids: list[str], now: datetime | None = None) -> None
 def drop_stale(uow: UnitOfWork, stale_after: timedelta, lease: timedelta) -> list[str]:
     """Connections of a process that died stop being touched; treat them as disconnected."""
     limit = utcnow() - stale_after
-    stale = list(
-        uow.session.scalars(select(ConsoleConnection).where(ConsoleConnection.last_seen_at < limit))
-    )
+    stale = list(uow.session.scalars(select(ConsoleConnection).where(ConsoleConnection.last_seen_at < limit)))
     for conn in stale:
         disconnected(uow, conn.sid, lease)
     return [c.sid for c in stale]

@@ -34,8 +34,6 @@ def item_to_dict(item: QueueItem, now: datetime | None = None) -> dict[str, Any]
         "citizen": {"id": citizen.id, "name": citizen.display_name} if citizen else None,
         "summary": item.summary,
         "contact_id": item.contact_id,
-        "request": (
-            {"id": item.request.id, "reference": item.request.reference} if item.request else None
-        ),
+        "request": ({"id": item.request.id, "reference": item.request.reference} if item.request else None),
         "version": item.version,
     }

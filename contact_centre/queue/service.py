@@ -13,7 +13,7 @@ from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import CONSOLE_ROLES, Channel, QueueStatus
-from contact_centre.domain.errors import Conflict, InvalidInput, N_, NotFound
+from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue.models import QueueItem
@@ -27,7 +27,11 @@ def _load(session: Session, item_id: int) -> QueueItem:
         QueueItem,
         item_id,
         populate_existing=True,
-        options=[joinedload(QueueItem.citizen), joinedload(QueueItem.claimed_by), joinedload(QueueItem.request)],
+        options=[
+            joinedload(QueueItem.citizen),
+            joinedload(QueueItem.claimed_by),
+            joinedload(QueueItem.request),
+        ],
     )
     if item is None:
         raise NotFound(N_("Élément de file introuvable (n° {item_id})."), item_id=item_id)
@@ -116,7 +120,12 @@ def claim(uow: UnitOfWork, item_id: int, user_id: int) -> QueueItem:
         uow.session,
         item_id,
         [QueueItem.status == QueueStatus.WAITING],
-        {"status": QueueStatus.CLAIMED, "claimed_by_id": user_id, "claimed_at": now, "lease_expires_at": None},
+        {
+            "status": QueueStatus.CLAIMED,
+            "claimed_by_id": user_id,
+            "claimed_at": now,
+            "lease_expires_at": None,
+        },
     )
     item = _load(uow.session, item_id)
     if not won:
@@ -200,7 +209,9 @@ def snapshot(session: Session, channel: Channel | None = None, limit: int = 500)
     stmt = (
         select(QueueItem)
         .where(QueueItem.status.in_(OPEN))
-        .options(joinedload(QueueItem.citizen), joinedload(QueueItem.claimed_by), joinedload(QueueItem.request))
+        .options(
+            joinedload(QueueItem.citizen), joinedload(QueueItem.claimed_by), joinedload(QueueItem.request)
+        )
         .order_by(QueueItem.priority, QueueItem.received_at, QueueItem.id)
         .limit(limit)
     )
@@ -270,7 +281,12 @@ def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
             uow.session,
             item_id,
             [QueueItem.status == QueueStatus.CLAIMED, QueueItem.lease_expires_at <= now],
-            {"status": QueueStatus.WAITING, "claimed_by_id": None, "claimed_at": None, "lease_expires_at": None},
+            {
+                "status": QueueStatus.WAITING,
+                "claimed_by_id": None,
+                "claimed_at": None,
+                "lease_expires_at": None,
+            },
         ):
             item = _load(uow.session, item_id)
             record_event(

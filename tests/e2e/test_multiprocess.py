@@ -64,8 +64,10 @@ def two_processes(backend, settings, tmp_path) -> Iterator[list[str]]:
             log = tmp_path / f"server{n}.log"
             proc = subprocess.Popen(
                 [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
-                env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                env=env,
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+            )
             procs.append((proc, log))
             urls.append(f"http://127.0.0.1:{port}")
             _wait_healthy(urls[-1], proc, log)

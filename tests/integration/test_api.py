@@ -26,16 +26,26 @@ def test_contact_is_recorded_and_queued(app, rt):
     add_user(app, "robot")
     token = add_token(app, "robot")
     client = app.test_client()
-    response = _post(client, token, {
-        "channel": "email", "citizen": {"name": "Éloïse Lefranc", "phone": "03 26 69 38 38", "email": "E.Lefranc@Example.FR"},
-        "subject": "Inscription cantine", "body": "Bonjour,\\nje souhaite inscrire ma fille.",
-    })  # fmt: skip
+    response = _post(
+        client,
+        token,
+        {
+            "channel": "email",
+            "citizen": {"name": "Éloïse Lefranc", "phone": "03 26 69 38 38", "email": "E.Lefranc@Example.FR"},
+            "subject": "Inscription cantine",
+            "body": "Bonjour,\\nje souhaite inscrire ma fille.",
+        },
+    )
     assert response.status_code == 201, response.json
     ids = response.json
     with rt.new_uow() as uow:
         contact = uow.session.get(Contact, ids["contact_id"])
         item = uow.session.get(QueueItem, ids["queue_item_id"])
-        assert contact.hints == {"name": "Éloïse Lefranc", "phone": "+33326693838", "email": "e.lefranc@example.fr"}
+        assert contact.hints == {
+            "name": "Éloïse Lefranc",
+            "phone": "+33326693838",
+            "email": "e.lefranc@example.fr",
+        }
         assert item.contact_id == contact.id and item.channel.value == "email"
         assert item.summary.startswith("Éloïse Lefranc — Inscription cantine")
 
@@ -57,7 +67,9 @@ def test_missing_or_bad_token_is_401_and_records_nothing(app, rt):
     assert missing.json["error"]["code"] == "unauthorized"
     assert "Jeton d'API manquant" in missing.json["error"]["message"]
     assert _post(client, "ec_forged", body).status_code == 401
-    assert client.post("/api/v1/contacts", json=body, headers={"Authorization": "Basic abc"}).status_code == 401
+    assert (
+        client.post("/api/v1/contacts", json=body, headers={"Authorization": "Basic abc"}).status_code == 401
+    )
     assert _count(rt, Contact) == 0
 
 
@@ -77,7 +89,9 @@ def test_bad_input_is_a_400_in_french_and_records_nothing(app, rt):
         response = _post(client, token, body)
         assert response.status_code == 400, body
         assert message in response.json["error"]["message"], response.json
-    not_json = client.post("/api/v1/contacts", data="channel=web", headers={"Authorization": f"Bearer {token}"})
+    not_json = client.post(
+        "/api/v1/contacts", data="channel=web", headers={"Authorization": f"Bearer {token}"}
+    )
     assert not_json.status_code == 400 and "Corps JSON attendu" in not_json.json["error"]["message"]
     assert _count(rt, Contact) == 0 and _count(rt, QueueItem) == 0
 
@@ -97,7 +111,10 @@ def test_a_retry_with_the_same_external_id_records_nothing_new(app, rt):
 def test_healthz_reports_database_and_jobs(app, backend):
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.json["database"] == {"backend": backend.database_url.split(":")[0].split("+")[0], "ok": True}
+    assert response.json["database"] == {
+        "backend": backend.database_url.split(":")[0].split("+")[0],
+        "ok": True,
+    }
     assert response.json["jobs"]["backend"] == ("rq" if backend.uses_real_servers else "in-process")
     assert response.json["jobs"]["ok"] is True
 

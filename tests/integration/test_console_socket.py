@@ -83,14 +83,21 @@ def test_anonymous_and_forged_sessions_are_refused(app, served):
         anonymous.connect(served.url, namespaces=["/console"], transports=["websocket"], wait_timeout=5)
     forged = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        forged.connect(served.url, namespaces=["/console"], transports=["websocket"], wait_timeout=5,
-                       headers={"Cookie": "session=eyJfdXNlcl9pZCI6IjE6MSJ9.forged.signature"})  # fmt: skip
+        forged.connect(
+            served.url,
+            namespaces=["/console"],
+            transports=["websocket"],
+            wait_timeout=5,
+            headers={"Cookie": "session=eyJfdXNlcl9pZCI6IjE6MSJ9.forged.signature"},
+        )
 
 
 def test_agent_status_is_broadcast(two_consoles):
     _served, _token, a, b = two_consoles
     assert a.call("agent:status", {"status": "pause"})["ok"] is True
-    agents = b.wait_for("agents:updated", lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "pause" for x in e))
+    agents = b.wait_for(
+        "agents:updated", lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "pause" for x in e)
+    )
     assert {x["name"] for x in agents} >= {"Sophie Marchal", "Nadia Benali"}
     bad = a.call("agent:status", {"status": "en vacances"})
     assert bad["ok"] is False and "Statut inconnu" in bad["reason"]
@@ -114,10 +121,17 @@ def test_items_of_a_disconnected_ambassador_return_after_the_lease(app, served, 
         item_id = post_contact(served.url, token).json()["queue_item_id"]
         assert a.call("queue:claim", {"item_id": item_id})["ok"] is True
         a.disconnect()
-        leased = b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["lease_expires_at"] is not None)
+        leased = b.wait_for(
+            "queue:updated", lambda e: e["id"] == item_id and e["lease_expires_at"] is not None
+        )
         assert leased["status"] == "claimed"
-        b.wait_for("agents:updated", lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "offline" for x in e))
-        back = b.wait_for("queue:updated", lambda e: e["id"] == item_id and e["status"] == "waiting", timeout=15)
+        b.wait_for(
+            "agents:updated",
+            lambda e: any(x["name"] == "Sophie Marchal" and x["status"] == "offline" for x in e),
+        )
+        back = b.wait_for(
+            "queue:updated", lambda e: e["id"] == item_id and e["status"] == "waiting", timeout=15
+        )
         assert back["claimed_by"] is None
         assert b.call("queue:claim", {"item_id": item_id})["ok"] is True
         b.disconnect()

@@ -40,7 +40,11 @@ def test_request_gets_a_sequential_reference_a_due_date_and_a_referent(app, rt):
     user, item_id = _claimed_item(app, rt, received_at=datetime(2026, 7, 8, 10, 0, tzinfo=UTC))
     with rt.new_uow() as uow:
         request = create_request_from_item(
-            uow, item_id, RequestDraft("p-0003", location_address="12 rue de la Marne"), user.id, rt.calendar(uow.session)
+            uow,
+            item_id,
+            RequestDraft("p-0003", location_address="12 rue de la Marne"),
+            user.id,
+            rt.calendar(uow.session),
         )
         uow.commit()
         year = request.year
@@ -98,8 +102,10 @@ def test_a_second_contact_attaches_by_reference_and_the_timeline_shows_both(app,
         uow.commit()
         request = request_by_reference(uow.session, reference)
         assert [e.action for e in timeline(uow.session, request.id)] == [
-            "request.created", "request.contact_attached", "note.added",
-        ]  # fmt: skip
+            "request.created",
+            "request.contact_attached",
+            "note.added",
+        ]
         with pytest.raises(InvalidInput, match="format GRC-AAAA-NNNNNN"):
             attach_item_to_request(uow, second, "2026-12", user.id)
         with pytest.raises(NotFound, match="GRC-2020-000001"):
@@ -120,8 +126,16 @@ def test_a_contact_whose_subject_names_a_request_is_attached_to_it(app, rt):
 
 def test_contacts_are_matched_to_citizens_by_phone_or_email(app, rt):
     with rt.new_uow() as uow:
-        jean = create_citizen(uow, CitizenDetails(first_name="Jean", last_name="Dupont", phones=("06 12 34 56 78",),
-                                                  emails=("Jean.Dupont@example.fr",)), None)  # fmt: skip
+        jean = create_citizen(
+            uow,
+            CitizenDetails(
+                first_name="Jean",
+                last_name="Dupont",
+                phones=("06 12 34 56 78",),
+                emails=("Jean.Dupont@example.fr",),
+            ),
+            None,
+        )
         create_citizen(uow, CitizenDetails(first_name="Éloïse", last_name="Lefèvre-Dupont"), None)
         uow.commit()
         by_phone = inbound(rt, uow, citizen=CitizenHints(phone="+33 6 12 34 56 78"))

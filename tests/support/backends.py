@@ -66,7 +66,9 @@ class PostgresPool:
             self.tables = [
                 row[0]
                 for row in conn.execute(
-                    text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                    )
                 )
             ]
 

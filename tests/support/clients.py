@@ -57,11 +57,14 @@ class ConsoleClient:
         headers = {}
         if http is not None:
             headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
-        self.sio.connect(base_url, namespaces=["/console"], headers=headers, transports=["websocket"],
-                         wait_timeout=10)  # fmt: skip
+        self.sio.connect(
+            base_url, namespaces=["/console"], headers=headers, transports=["websocket"], wait_timeout=10
+        )
         return self
 
-    def wait_for(self, name: str, predicate: Callable[[Any], bool] = lambda _e: True, timeout: float = 10) -> Any:
+    def wait_for(
+        self, name: str, predicate: Callable[[Any], bool] = lambda _e: True, timeout: float = 10
+    ) -> Any:
         """Blocks until an event matching `predicate` has arrived (or fails after `timeout`)."""
         with self._cond:
             found = self._cond.wait_for(

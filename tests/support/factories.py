@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from contact_centre.domain.catalogue_import import PROCESS_COLUMNS, REFERENT_COLUMNS, import_processes, import_referents
+from contact_centre.domain.catalogue_import import (
+    PROCESS_COLUMNS,
+    REFERENT_COLUMNS,
+    import_processes,
+    import_referents,
+)
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.intake import CitizenHints, InboundContact, RecordedContact, record_inbound_contact
 from contact_centre.domain.unit_of_work import UnitOfWork
@@ -33,11 +38,22 @@ def processes_csv(count: int, skip: set[int] = frozenset(), title_suffix: str = 
             continue
         s = i % len(SERVICES)
         service, entity = SERVICES[s]
-        writer.writerow([
-            f"P-{i:04d}", f"Processus n°{i} — éclairage{title_suffix}", "Description citoyenne.",
-            "lampadaire|éclairage", service, entity, f"ref{s}0|ref{s}1", 5 + i % 10,
-            "oui" if i % 3 == 0 else "non", "Pièce d'identité", "{civilite} {nom}, votre demande {reference}.", "oui",
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                f"P-{i:04d}",
+                f"Processus n°{i} — éclairage{title_suffix}",
+                "Description citoyenne.",
+                "lampadaire|éclairage",
+                service,
+                entity,
+                f"ref{s}0|ref{s}1",
+                5 + i % 10,
+                "oui" if i % 3 == 0 else "non",
+                "Pièce d'identité",
+                "{civilite} {nom}, votre demande {reference}.",
+                "oui",
+            ]
+        )
     return out.getvalue()
 
 
@@ -46,11 +62,18 @@ def load_catalogue(uow: UnitOfWork, count: int = 20) -> None:
     import_processes(uow, processes_csv(count))
 
 
-def inbound(rt: Runtime, uow: UnitOfWork, channel: Channel = Channel.WEB, **kwargs: object) -> RecordedContact:
-    contact = InboundContact(channel=channel, **{"citizen": CitizenHints(name="Jean Dupont"), "subject": "Test"} | kwargs)  # type: ignore[arg-type]
+def inbound(
+    rt: Runtime, uow: UnitOfWork, channel: Channel = Channel.WEB, **kwargs: object
+) -> RecordedContact:
+    contact = InboundContact(
+        channel=channel, **{"citizen": CitizenHints(name="Jean Dupont"), "subject": "Test"} | kwargs
+    )  # type: ignore[arg-type]
     recorded = record_inbound_contact(
-        uow, contact, calendar=rt.calendar(uow.session), storage=rt.storage,
+        uow,
+        contact,
+        calendar=rt.calendar(uow.session),
+        storage=rt.storage,
         max_attachment_bytes=rt.settings.max_attachment_bytes,
-    )  # fmt: skip
+    )
     uow.commit()
     return recorded

@@ -8,7 +8,8 @@ HEADER = "code,title,description,keywords,service,entity,referents,commitment_da
 
 def test_a_valid_row_is_parsed_with_its_lists_and_flags():
     rows = parse_processes(
-        HEADER + 'voi-001,Nid-de-poule,"Réparation, sous 5 jours",trou|chaussée,Voirie,ville,mdupont|jmartin,5,oui,,"Bonjour {nom}",oui\n'
+        HEADER
+        + 'voi-001,Nid-de-poule,"Réparation, sous 5 jours",trou|chaussée,Voirie,ville,mdupont|jmartin,5,oui,,"Bonjour {nom}",oui\n'
     )
     (row,) = rows
     assert row.code == "VOI-001"

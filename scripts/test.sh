@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine, then runs it:
+# lint, types, unit, integration (SQLite and PostgreSQL + Redis) and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> Installing Chromium (browser tests)"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+echo "==> Python environment in $VENV"
+[ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/pip" install -q --upgrade pip
+"$VENV/bin/pip" install -q -e '.[test]'
+
+echo "==> ruff"
+"$VENV/bin/ruff" check contact_centre tests bench migrations
+echo "==> mypy"
+"$VENV/bin/mypy"
+
+# PostgreSQL and Redis: the suite uses the servers at these URLs (CI has them running).
+export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
+
+echo "==> pytest"
+"$VENV/bin/pytest" -n "${PYTEST_WORKERS:-2}" --dist loadfile -q "$@"
