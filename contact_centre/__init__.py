@@ -1,0 +1,1 @@
+"""Espace Citoyen: the city's citizen-relations back office."""

@@ -1,0 +1,1 @@
+"""Counter: kiosk tickets, the waiting-room display, visits handled at a desk."""

@@ -1,0 +1,1 @@
+"""Email: the city's mailbox over IMAP in, SMTP out."""

@@ -1,0 +1,1 @@
+"""Postal mail: scanned letters, OCR, the mail-room watched folder."""

@@ -1,0 +1,1 @@
+"""Phone: the single number on Twilio Programmable Voice (webhooks under /phone/)."""

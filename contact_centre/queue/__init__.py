@@ -1,0 +1,1 @@
+"""Live queue: items across all channels, atomic claims, leases, presence."""
