@@ -107,9 +107,12 @@ class Consoles:
         self.clients.append(client)
 
     def close(self) -> None:
-        for client in self.clients:
-            if client.connected:
-                client.disconnect()
+        # In parallel: each client's disconnect waits a few seconds for its reader thread.
+        threads = [threading.Thread(target=c.disconnect) for c in self.clients if c.connected]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=15)
 
 
 def run_rate(targets: list[str], auth: dict[str, str], consoles: Consoles, rate: float, count: int,

@@ -1,0 +1,256 @@
+#!/usr/bin/env python
+"""P3 — 20 ambassadors race to claim the same items through their consoles (PostgreSQL + Redis).
+
+Each of the 20 clients is its own logged-in python-socketio connection (split across the app
+processes). For every item, the 20 threads meet at a barrier and all send `queue:claim` at once;
+the ack latency (perf_counter around the call) is recorded. Correctness: exactly one ok per item,
+every loser gets ok=false with a reason, and the database agrees (status claimed, claimed_by the
+winner, one `queue.claimed` audit event per item).
+
+Baselines, same run, same database, same items (put back to waiting before each):
+  * sql     — the bare conditional UPDATE the app relies on, one autocommit psycopg connection per
+              thread, same barrier;
+  * socket  — a bare Flask-SocketIO server (same async_mode, same server, same Redis message queue,
+              same number of processes) whose `queue:claim` handler runs that UPDATE and, on a win,
+              broadcasts `queue:updated`: what is left of the app without ORM, audit, login, snapshot.
+
+    python bench/p3_claim.py --items 200 --clients 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import psycopg
+import requests
+import socketio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    OUT, REDIS_URL, AppProcess, app_env, cli, cookie_header, create_staff, flush_redis, login, machine, ms,
+    psycopg_url, recreate_database, serve_app, stop_all, summary,
+)
+
+CLAIM_SQL = (
+    "UPDATE queue_items SET status = 'claimed', claimed_by_id = %s, claimed_at = now(), version = version + 1 "
+    "WHERE id = %s AND status = 'waiting'"
+)
+
+
+def serve_baseline(port: int, database_url: str, redis_url: str, channel: str) -> None:
+    import queue
+
+    from flask import Flask
+    from flask_socketio import SocketIO
+
+    app = Flask("baseline")
+    sio = SocketIO(app, async_mode="threading", message_queue=redis_url or None, channel=channel,
+                   cors_allowed_origins=[f"http://127.0.0.1:{port}"])  # fmt: skip
+    pool: queue.Queue[psycopg.Connection] = queue.Queue()
+    for _ in range(10):  # the app's pool_size
+        pool.put(psycopg.connect(psycopg_url(database_url), autocommit=True))
+
+    @sio.on("connect", namespace="/console")
+    def _connect(auth: object = None) -> bool:
+        return True
+
+    @sio.on("queue:claim", namespace="/console")
+    def _claim(data: dict) -> dict:
+        conn = pool.get(timeout=30)
+        try:
+            won = conn.execute(CLAIM_SQL, (data["user_id"], data["item_id"])).rowcount == 1
+        finally:
+            pool.put(conn)
+        if not won:
+            return {"ok": False, "reason": "Cet élément vient d'être pris."}
+        sio.emit("queue:updated", {"id": data["item_id"], "status": "claimed"}, namespace="/console")
+        return {"ok": True}
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return "ok"
+
+    sio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+def connect_all(bases: list[str], sessions: list[requests.Session | None]) -> list[socketio.Client]:
+    clients = []
+    for w, http in enumerate(sessions):
+        client = socketio.Client(reconnection=False)
+        client.connect(bases[w % len(bases)], namespaces=["/console"], headers=cookie_header(http),
+                       transports=["websocket"], wait_timeout=10)  # fmt: skip
+        clients.append(client)
+    return clients
+
+
+def disconnect_all(clients: list[socketio.Client]) -> None:
+    threads = [threading.Thread(target=c.disconnect) for c in clients if c.connected]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=15)
+
+
+def reset(url: str, items: list[int]) -> None:
+    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+        conn.execute("UPDATE queue_items SET status = 'waiting', claimed_by_id = NULL, claimed_at = NULL "
+                     "WHERE id = ANY(%s)", (items,))  # fmt: skip
+
+
+def race(clients: int, items: list[int], attempt) -> list[tuple[int, int, bool, str, float]]:  # type: ignore[no-untyped-def]
+    """Runs attempt(worker, item) from `clients` threads, item after item, all released together."""
+    barrier = threading.Barrier(clients)
+    results: list[tuple[int, int, bool, str, float]] = []
+
+    def worker(w: int) -> None:
+        for item in items:
+            barrier.wait(timeout=60)
+            t = time.perf_counter()
+            ok, reason = attempt(w, item)
+            results.append((w, item, ok, reason, time.perf_counter() - t))
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return results
+
+
+def check(results: list[tuple[int, int, bool, str, float]], items: list[int]) -> tuple[dict[int, int], list[str]]:
+    """Winner per item, and every violation of 'exactly one winner, losers told why'."""
+    winners: dict[int, list[int]] = defaultdict(list)
+    problems = []
+    for w, item, ok, reason, _lat in results:
+        if ok:
+            winners[item].append(w)
+        elif not reason:
+            problems.append(f"item {item}: worker {w} lost without a reason")
+    for item in items:
+        if len(winners[item]) != 1:
+            problems.append(f"item {item}: {len(winners[item])} winners")
+    return {i: ws[0] for i, ws in winners.items() if ws}, problems
+
+
+def stats(results: list[tuple[int, int, bool, str, float]]) -> dict:
+    return {
+        "all": summary([r[4] for r in results]),
+        "winners": summary([r[4] for r in results if r[2]]),
+        "losers": summary([r[4] for r in results if not r[2]]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=2, help="app processes sharing PostgreSQL + Redis")
+    args = parser.parse_args()
+
+    workdir = OUT / "p3"
+    shutil.rmtree(workdir, ignore_errors=True)
+    flush_redis()
+    url = recreate_database("bench_p3")
+    env = app_env(workdir / "instance", url, REDIS_URL, channel=f"bench-p3-{os.getpid()}")
+    cli(env, "init-db")
+    users = [f"amb{i:02d}" for i in range(args.clients)]
+    ids = create_staff(env, [*users, "formulaire"])
+    auth = {"Authorization": "Bearer " + cli(env, "create-token", "formulaire")}
+    print(f"P3 {args.clients} consoles race for {args.items} items, {args.processes} processes — {machine()}",
+          flush=True)  # fmt: skip
+
+    apps: list[AppProcess] = []
+    clients: list[socketio.Client] = []
+    try:
+        apps = [serve_app(env, workdir / f"app{n}.log") for n in range(args.processes)]
+        http = requests.Session()
+        items = []
+        for i in range(args.items):
+            r = http.post(apps[i % len(apps)].url + "/api/v1/contacts", headers=auth, timeout=30,
+                          json={"channel": "phone", "citizen": {"name": f"Appelant {i}"}, "subject": "Rappel"})  # fmt: skip
+            assert r.status_code == 201, r.text
+            items.append(r.json()["queue_item_id"])
+        for w, user in enumerate(users):
+            base = apps[w % len(apps)].url
+            client = socketio.Client(reconnection=False)
+            client.connect(base, namespaces=["/console"], headers=cookie_header(login(base, user)),
+                           transports=["websocket"], wait_timeout=10)  # fmt: skip
+            clients.append(client)
+
+        def claim(w: int, item: int) -> tuple[bool, str]:
+            ack = clients[w].call("queue:claim", {"item_id": item}, namespace="/console", timeout=30)
+            return bool(ack.get("ok")), ack.get("reason", "")
+
+        started = time.perf_counter()
+        app_results = race(args.clients, items, claim)
+        app_wall = time.perf_counter() - started
+    finally:
+        threads = [threading.Thread(target=c.disconnect) for c in clients if c.connected]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=15)
+        stop_all(apps)
+
+    winners, problems = check(app_results, items)
+    reasons = Counter(r[3] for r in app_results if not r[2])
+    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+        rows = dict(conn.execute("SELECT id, claimed_by_id FROM queue_items WHERE status = 'claimed'").fetchall())
+        audits = Counter(e for (e,) in conn.execute(
+            "SELECT entity_id FROM audit_events WHERE action = 'queue.claimed'").fetchall())  # fmt: skip
+        for item in items:
+            expected = ids[users[winners[item]]] if item in winners else None
+            if rows.get(item) != expected:
+                problems.append(f"item {item}: database says claimed_by {rows.get(item)}, ack winner {expected}")
+            if audits[item] != 1:
+                problems.append(f"item {item}: {audits[item]} queue.claimed audit events")
+        # Baseline: the same items back to waiting, then the bare conditional UPDATE race.
+        conn.execute("UPDATE queue_items SET status = 'waiting', claimed_by_id = NULL, claimed_at = NULL "
+                     "WHERE id = ANY(%s)", (items,))  # fmt: skip
+    conns = [psycopg.connect(psycopg_url(url), autocommit=True) for _ in range(args.clients)]
+    try:
+        def update(w: int, item: int) -> tuple[bool, str]:
+            cur = conns[w].execute(CLAIM_SQL, (ids[users[w]], item))
+            return cur.rowcount == 1, "" if cur.rowcount == 1 else "rowcount 0"
+
+        started = time.perf_counter()
+        base_results = race(args.clients, items, update)
+        base_wall = time.perf_counter() - started
+    finally:
+        for conn in conns:
+            conn.close()
+    _w, base_problems = check(base_results, items)
+
+    app_s, base_s = stats(app_results), stats(base_results)
+    print("\n| measure | n | p50 | p99 | max |\n|---|---|---|---|---|")
+    for label, s in (("app claim ack, all", app_s["all"]), ("app claim ack, winner", app_s["winners"]),
+                     ("app claim ack, losers", app_s["losers"]), ("baseline UPDATE, all", base_s["all"]),
+                     ("baseline UPDATE, winner", base_s["winners"])):  # fmt: skip
+        print(f"| {label} | {s['n']} | {ms(s['p50'])} ms | {ms(s['p99'])} ms | {ms(s['max'])} ms |")
+    print(f"\nratio app/baseline (all): p50 {app_s['all']['p50'] / base_s['all']['p50']:.1f}×, "
+          f"p99 {app_s['all']['p99'] / base_s['all']['p99']:.1f}×")  # fmt: skip
+    print(f"wall time: app {app_wall:.1f} s ({args.items / app_wall:.1f} items/s), "
+          f"baseline {base_wall:.1f} s ({args.items / base_wall:.1f} items/s)")  # fmt: skip
+    print(f"correctness: {len(winners)}/{len(items)} items with exactly one winner; app problems: "
+          f"{len(problems)}; baseline problems: {len(base_problems)}")  # fmt: skip
+    print("loser reasons: " + "; ".join(f"{n}× {r!r}" for r, n in reasons.most_common(3)))
+    for line in problems[:10]:
+        print("  PROBLEM", line)
+    server = [line for a in apps for line in a.problems()]
+    if server:
+        print("server log problems:\n  " + "\n  ".join(server[:20]))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "p3.json").write_text(json.dumps({"app": app_s, "baseline": base_s, "problems": problems,
+                                             "reasons": dict(reasons), "server_problems": server[:20]}, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
