@@ -35,7 +35,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    OUT, REDIS_URL, AppProcess, app_env, cli, cookie_header, create_staff, flush_redis, login, machine, ms,
+    OUT, REDIS_URL, AppProcess, app_env, cli, cookie_header, create_staff, flush_redis, free_port, login, machine, ms,
     psycopg_url, recreate_database, serve_app, stop_all, summary,
 )
 
@@ -114,7 +114,10 @@ def race(clients: int, items: list[int], attempt) -> list[tuple[int, int, bool, 
         for item in items:
             barrier.wait(timeout=60)
             t = time.perf_counter()
-            ok, reason = attempt(w, item)
+            try:
+                ok, reason = attempt(w, item)
+            except Exception as exc:  # a timeout or a dropped socket is a failure, not a crash
+                ok, reason = False, f"EXC {type(exc).__name__}"
             results.append((w, item, ok, reason, time.perf_counter() - t))
 
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(clients)]
@@ -132,8 +135,8 @@ def check(results: list[tuple[int, int, bool, str, float]], items: list[int]) ->
     for w, item, ok, reason, _lat in results:
         if ok:
             winners[item].append(w)
-        elif not reason:
-            problems.append(f"item {item}: worker {w} lost without a reason")
+        elif not reason or reason.startswith("EXC "):
+            problems.append(f"item {item}: worker {w} lost without a reason ({reason or 'none'})")
     for item in items:
         if len(winners[item]) != 1:
             problems.append(f"item {item}: {len(winners[item])} winners")
@@ -153,7 +156,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--processes", type=int, default=2, help="app processes sharing PostgreSQL + Redis")
+    parser.add_argument("--serve-baseline", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--database", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--redis", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--channel", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_baseline:
+        serve_baseline(args.serve_baseline, args.database, args.redis, args.channel)
+        return
 
     workdir = OUT / "p3"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -167,10 +177,12 @@ def main() -> None:
     print(f"P3 {args.clients} consoles race for {args.items} items, {args.processes} processes — {machine()}",
           flush=True)  # fmt: skip
 
-    apps: list[AppProcess] = []
+    servers: list[AppProcess] = []
     clients: list[socketio.Client] = []
+    results, walls = {}, {}
     try:
         apps = [serve_app(env, workdir / f"app{n}.log") for n in range(args.processes)]
+        servers += apps
         http = requests.Session()
         items = []
         for i in range(args.items):
@@ -178,77 +190,91 @@ def main() -> None:
                           json={"channel": "phone", "citizen": {"name": f"Appelant {i}"}, "subject": "Rappel"})  # fmt: skip
             assert r.status_code == 201, r.text
             items.append(r.json()["queue_item_id"])
-        for w, user in enumerate(users):
-            base = apps[w % len(apps)].url
-            client = socketio.Client(reconnection=False)
-            client.connect(base, namespaces=["/console"], headers=cookie_header(login(base, user)),
-                           transports=["websocket"], wait_timeout=10)  # fmt: skip
-            clients.append(client)
+        bases = [a.url for a in apps]
+        clients = connect_all(bases, [login(bases[w % len(bases)], u) for w, u in enumerate(users)])
 
-        def claim(w: int, item: int) -> tuple[bool, str]:
+        def app_claim(w: int, item: int) -> tuple[bool, str]:
             ack = clients[w].call("queue:claim", {"item_id": item}, namespace="/console", timeout=30)
             return bool(ack.get("ok")), ack.get("reason", "")
 
         started = time.perf_counter()
-        app_results = race(args.clients, items, claim)
-        app_wall = time.perf_counter() - started
-    finally:
-        threads = [threading.Thread(target=c.disconnect) for c in clients if c.connected]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=15)
+        results["app"] = race(args.clients, items, app_claim)
+        walls["app"] = time.perf_counter() - started
+        disconnect_all(clients)
         stop_all(apps)
 
-    winners, problems = check(app_results, items)
-    reasons = Counter(r[3] for r in app_results if not r[2])
-    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
-        rows = dict(conn.execute("SELECT id, claimed_by_id FROM queue_items WHERE status = 'claimed'").fetchall())
-        audits = Counter(e for (e,) in conn.execute(
-            "SELECT entity_id FROM audit_events WHERE action = 'queue.claimed'").fetchall())  # fmt: skip
+        # The app's verdict, checked against the database.
+        winners, problems = check(results["app"], items)
+        with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+            rows = dict(conn.execute("SELECT id, claimed_by_id FROM queue_items WHERE status = 'claimed'").fetchall())
+            audits = Counter(e for (e,) in conn.execute(
+                "SELECT entity_id FROM audit_events WHERE action = 'queue.claimed'").fetchall())  # fmt: skip
         for item in items:
             expected = ids[users[winners[item]]] if item in winners else None
             if rows.get(item) != expected:
                 problems.append(f"item {item}: database says claimed_by {rows.get(item)}, ack winner {expected}")
             if audits[item] != 1:
                 problems.append(f"item {item}: {audits[item]} queue.claimed audit events")
-        # Baseline: the same items back to waiting, then the bare conditional UPDATE race.
-        conn.execute("UPDATE queue_items SET status = 'waiting', claimed_by_id = NULL, claimed_at = NULL "
-                     "WHERE id = ANY(%s)", (items,))  # fmt: skip
-    conns = [psycopg.connect(psycopg_url(url), autocommit=True) for _ in range(args.clients)]
-    try:
-        def update(w: int, item: int) -> tuple[bool, str]:
-            cur = conns[w].execute(CLAIM_SQL, (ids[users[w]], item))
-            return cur.rowcount == 1, "" if cur.rowcount == 1 else "rowcount 0"
+
+        # Baseline "sql": the bare conditional UPDATE from as many threads.
+        reset(url, items)
+        conns = [psycopg.connect(psycopg_url(url), autocommit=True) for _ in range(args.clients)]
+        try:
+            def update(w: int, item: int) -> tuple[bool, str]:
+                cur = conns[w].execute(CLAIM_SQL, (ids[users[w]], item))
+                return cur.rowcount == 1, "" if cur.rowcount == 1 else "rowcount 0"
+
+            started = time.perf_counter()
+            results["sql"] = race(args.clients, items, update)
+            walls["sql"] = time.perf_counter() - started
+        finally:
+            for conn in conns:
+                conn.close()
+
+        # Baseline "socket": a bare Flask-SocketIO server running that UPDATE.
+        reset(url, items)
+        channel = f"bench-p3-base-{os.getpid()}"
+        for n in range(args.processes):
+            port = free_port()
+            cmd = [sys.executable, __file__, "--serve-baseline", str(port), "--database", url, "--redis", REDIS_URL,
+                   "--channel", channel]  # fmt: skip
+            servers.append(AppProcess(cmd, dict(os.environ), port, workdir / f"baseline{n}.log").start())
+        clients = connect_all([s.url for s in servers[args.processes:]], [None] * args.clients)
+
+        def socket_claim(w: int, item: int) -> tuple[bool, str]:
+            ack = clients[w].call("queue:claim", {"item_id": item, "user_id": ids[users[w]]}, namespace="/console",
+                                  timeout=30)  # fmt: skip
+            return bool(ack.get("ok")), ack.get("reason", "")
 
         started = time.perf_counter()
-        base_results = race(args.clients, items, update)
-        base_wall = time.perf_counter() - started
+        results["socket"] = race(args.clients, items, socket_claim)
+        walls["socket"] = time.perf_counter() - started
     finally:
-        for conn in conns:
-            conn.close()
-    _w, base_problems = check(base_results, items)
+        disconnect_all(clients)
+        stop_all(servers)
 
-    app_s, base_s = stats(app_results), stats(base_results)
-    print("\n| measure | n | p50 | p99 | max |\n|---|---|---|---|---|")
-    for label, s in (("app claim ack, all", app_s["all"]), ("app claim ack, winner", app_s["winners"]),
-                     ("app claim ack, losers", app_s["losers"]), ("baseline UPDATE, all", base_s["all"]),
-                     ("baseline UPDATE, winner", base_s["winners"])):  # fmt: skip
-        print(f"| {label} | {s['n']} | {ms(s['p50'])} ms | {ms(s['p99'])} ms | {ms(s['max'])} ms |")
-    print(f"\nratio app/baseline (all): p50 {app_s['all']['p50'] / base_s['all']['p50']:.1f}×, "
-          f"p99 {app_s['all']['p99'] / base_s['all']['p99']:.1f}×")  # fmt: skip
-    print(f"wall time: app {app_wall:.1f} s ({args.items / app_wall:.1f} items/s), "
-          f"baseline {base_wall:.1f} s ({args.items / base_wall:.1f} items/s)")  # fmt: skip
-    print(f"correctness: {len(winners)}/{len(items)} items with exactly one winner; app problems: "
-          f"{len(problems)}; baseline problems: {len(base_problems)}")  # fmt: skip
+    checks = {"app": problems, "sql": check(results["sql"], items)[1], "socket": check(results["socket"], items)[1]}
+    reasons = Counter(r[3] for r in results["app"] if not r[2])
+    all_stats = {k: stats(v) for k, v in results.items()}
+    print("\n| measure | n | p50 | p99 | max | wall (items/s) | correctness problems |\n|---|---|---|---|---|---|---|")
+    for kind in ("app", "socket", "sql"):
+        for part in ("all", "winners", "losers"):
+            st = all_stats[kind][part]
+            print(f"| {kind} claim, {part} | {st['n']} | {ms(st['p50'])} ms | {ms(st['p99'])} ms | {ms(st['max'])} ms "
+                  f"| {walls[kind]:.1f} s ({args.items / walls[kind]:.0f}/s) | {len(checks[kind])} |")  # fmt: skip
+    for kind in ("socket", "sql"):
+        a, b = all_stats["app"]["all"], all_stats[kind]["all"]
+        print(f"ratio app / {kind} baseline: p50 {a['p50'] / b['p50']:.1f}×, p99 {a['p99'] / b['p99']:.1f}×")
+    print(f"correctness (app): {args.items - sum('winners' in p for p in problems)}/{args.items} items with "
+          f"exactly one winner; {len(problems)} problems")  # fmt: skip
     print("loser reasons: " + "; ".join(f"{n}× {r!r}" for r, n in reasons.most_common(3)))
     for line in problems[:10]:
         print("  PROBLEM", line)
-    server = [line for a in apps for line in a.problems()]
+    server = [line for s in servers for line in s.problems()]
     if server:
         print("server log problems:\n  " + "\n  ".join(server[:20]))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "p3.json").write_text(json.dumps({"app": app_s, "baseline": base_s, "problems": problems,
+    (OUT / "p3.json").write_text(json.dumps({"stats": all_stats, "walls": walls, "problems": checks,
                                              "reasons": dict(reasons), "server_problems": server[:20]}, indent=2))  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from contact_centre.domain.audit import record_event
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.staff import authenticate
 from contact_centre.queue import presence
-from contact_centre.runtime import runtime
+from contact_centre.runtime import NAMESPACE, runtime
 
 bp = Blueprint("auth", __name__)
 
@@ -67,6 +67,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     rt = runtime()
     with rt.uow() as uow:
+        sockets = presence.sids_of(uow.session, current_user.id)
         presence.logged_out(uow, current_user.id, timedelta(seconds=rt.settings.claim_lease_seconds))
         user = uow.session.merge(current_user._get_current_object())
         user.session_version += 1  # every other session cookie of this user dies too
@@ -74,6 +75,9 @@ def logout() -> ResponseReturnValue:
             uow.session, actor_id=user.id, action="staff.logout", entity_type="staff_user", entity_id=user.id
         )
         uow.commit()
+    # Close the user's open consoles, in whichever process holds them (through Redis if several).
+    for sid in sockets:
+        rt.socketio.server.disconnect(sid, namespace=NAMESPACE)
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))

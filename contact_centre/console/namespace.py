@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import Namespace, emit
+from flask_socketio import Namespace, disconnect, emit
 
 from contact_centre.domain.enums import CONSOLE_ROLES
-from contact_centre.domain.errors import DomainError
+from contact_centre.domain.errors import N_, DomainError, InvalidInput
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
 from contact_centre.queue.serialise import item_to_dict
@@ -21,6 +23,27 @@ from contact_centre.runtime import NAMESPACE, runtime
 from contact_centre.web import error_text
 
 PROCESS_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _allowed() -> bool:
+    return bool(current_user.is_authenticated and current_user.role in CONSOLE_ROLES)
+
+
+def guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """The session may have ended elsewhere (logout, password change) while this socket stayed open."""
+
+    @wraps(handler)
+    def wrapper(self: Any, *args: Any) -> dict[str, Any]:
+        if not _allowed():
+            disconnect()
+            return {
+                "ok": False,
+                "code": "unauthenticated",
+                "reason": "Votre session a expiré : reconnectez-vous.",
+            }
+        return handler(self, *args)
+
+    return wrapper
 
 
 class ConsoleNamespace(Namespace):
@@ -38,7 +61,7 @@ class ConsoleNamespace(Namespace):
         return timedelta(seconds=runtime().settings.claim_lease_seconds)
 
     def on_connect(self, auth: Any = None) -> None:
-        if not current_user.is_authenticated or current_user.role not in CONSOLE_ROLES:
+        if not _allowed():
             # Refuses the handshake: the client gets connect_error with this message.
             raise ConnectionRefusedError("authentification requise")
         sid = request.sid  # type: ignore[attr-defined]
@@ -72,31 +95,33 @@ class ConsoleNamespace(Namespace):
     @staticmethod
     def _item_id(data: Any) -> int:
         item_id = data.get("item_id") if isinstance(data, dict) else None
-        if not isinstance(item_id, int):
-            from contact_centre.domain.errors import InvalidInput
-
-            raise InvalidInput("item_id (entier) attendu.")
+        if not isinstance(item_id, int) or isinstance(item_id, bool):
+            raise InvalidInput(N_("item_id (entier) attendu."))
         return item_id
 
+    @guarded
     def on_queue_claim(self, data: Any) -> dict[str, Any]:
         return self._act(
             lambda uow: {"item": item_to_dict(queue.claim(uow, self._item_id(data), current_user.id))}
         )
 
+    @guarded
     def on_queue_release(self, data: Any) -> dict[str, Any]:
         return self._act(
             lambda uow: {"item": item_to_dict(queue.release(uow, self._item_id(data), current_user.id))}
         )
 
+    @guarded
     def on_agent_status(self, data: Any) -> dict[str, Any]:
         status = data.get("status") if isinstance(data, dict) else None
         return self._act(lambda uow: presence.set_status(uow, current_user.id, str(status)))
 
+    @guarded
     def on_queue_snapshot(self, data: Any = None) -> dict[str, Any]:
         """A client that missed events (reconnection) asks for the whole queue again."""
         with runtime().uow() as uow:
             return {"ok": True, "items": [item_to_dict(i) for i in queue.snapshot(uow.session)]}
 
-    # Flask-SocketIO maps "queue:claim" to on_queue:claim; route the colon names explicitly.
     def trigger_event(self, event: str, *args: Any) -> Any:
+        # Flask-SocketIO looks for on_queue:claim; route the colon names to on_queue_claim.
         return super().trigger_event(event.replace(":", "_"), *args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contact_centre.domain.audit import timeline
+from contact_centre.domain.cases import Attachment
 from contact_centre.domain.catalogue import search_processes
 from contact_centre.domain.citizens import CitizenDetails, citizen_summary, create_citizen, search_citizens
 from contact_centre.domain.enums import CHANNEL_LABELS, CONSOLE_ROLES, REQUEST_STATUS_LABELS, Channel
@@ -77,10 +78,20 @@ def item_detail(item_id: int) -> ResponseReturnValue:
         "payload": contact.payload,
         "received_at": iso(contact.received_at),
         "attachments": [
-            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": url_for("console.attachment", attachment_id=a.id),
+            }
             for a in contact.attachments
         ],
     }
+    data["notes"] = [
+        {"id": n.id, "text": n.text, "created_at": iso(n.created_at), "author": n.author.display_name}
+        for n in handling.notes_of(session, item.id)
+    ]
     data["citizen_detail"] = citizen_summary(item.citizen) if item.citizen else None
     data["request_detail"] = _request_json(item.request.reference) if item.request else None
     return jsonify(data)
@@ -263,3 +274,20 @@ def citizen_detail(citizen_id: int) -> ResponseReturnValue:
     if citizen is None:
         return json_error(_("Citoyen introuvable."), 404, "not_found")
     return jsonify(citizen_summary(citizen))
+
+
+@bp.get("/api/attachments/<int:attachment_id>")
+@console_only
+def attachment(attachment_id: int) -> ResponseReturnValue:
+    rt = runtime()
+    found = rt.session().get(Attachment, attachment_id)
+    if found is None:
+        return json_error(_("Pièce jointe introuvable."), 404, "not_found")
+    # Always a download, never rendered inline: the bytes come from outside the city.
+    return send_file(
+        rt.storage.path(found.storage_key),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.filename,
+        max_age=0,
+    )

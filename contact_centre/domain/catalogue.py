@@ -55,8 +55,18 @@ def search_processes(session: Session, query: str, limit: int = 15) -> list[Proc
     stmt = select(Process).where(Process.active.is_(True)).options(joinedload(Process.service))
     for token in tokens:
         stmt = stmt.where(Process.search_text.contains(token, autoescape=True))
-    exact = fold_name(query).upper()
+    folded = fold_name(query)
     rows = list(session.scalars(stmt.order_by(Process.title).limit(200)))
-    # Exact code first, then titles starting with the query, then the rest.
-    rows.sort(key=lambda p: (p.code != exact, not fold_name(p.title).startswith(fold_name(query)), p.title))
+
+    def rank(p: Process) -> tuple[bool, int, bool, str]:
+        # Exact code first, then most whole-word matches (« 7 » before « 17 »), then title prefix.
+        words = set(p.search_text.split())
+        return (
+            p.code != folded.upper(),
+            -sum(t in words for t in tokens),
+            not fold_name(p.title).startswith(folded),
+            p.title,
+        )
+
+    rows.sort(key=rank)
     return rows[:limit]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact, Note
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
@@ -58,3 +61,14 @@ def add_note(uow: UnitOfWork, item_id: int, text: str, actor_id: int) -> Note:
         after={"queue_item_id": item.id, "text": text},
     )
     return note
+
+
+def notes_of(session: Session, item_id: int) -> list[Note]:
+    return list(
+        session.scalars(
+            select(Note)
+            .where(Note.queue_item_id == item_id)
+            .options(joinedload(Note.author))
+            .order_by(Note.id)
+        )
+    )

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
@@ -95,6 +96,10 @@ def disconnected(uow: UnitOfWork, sid: str, lease: timedelta) -> None:
     uow.session.delete(conn)
     uow.session.flush()
     _left(uow, user_id, lease)
+
+
+def sids_of(session: Session, user_id: int) -> list[str]:
+    return list(session.scalars(select(ConsoleConnection.sid).where(ConsoleConnection.user_id == user_id)))
 
 
 def logged_out(uow: UnitOfWork, user_id: int, lease: timedelta) -> None:

@@ -24,7 +24,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1366, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.errors = []  # type: ignore[attr-defined]

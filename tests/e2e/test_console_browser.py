@@ -46,7 +46,11 @@ def test_ambassador_claims_qualifies_and_creates_a_request(app, rt, served, page
 
     response = requests.post(
         f"{served.url}/api/v1/contacts",
-        json={"channel": "web", "citizen": {"name": "Jean Dupont"}, "subject": "Lampadaire éteint rue de la Marne"},
+        json={
+            "channel": "web",
+            "citizen": {"name": "Jean Dupont"},
+            "subject": "Lampadaire éteint rue de la Marne",
+        },
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )

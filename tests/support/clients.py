@@ -20,7 +20,7 @@ def csrf_from(html: str) -> str:
     return next(g for g in match.groups() if g)
 
 
-def login(base_url: str, username: str, password: str) -> requests.Session:
+def login(base_url: str, username: str, password: str, console: bool = True) -> requests.Session:
     http = requests.Session()
     page = http.get(f"{base_url}/login", timeout=10)
     response = http.post(
@@ -30,8 +30,8 @@ def login(base_url: str, username: str, password: str) -> requests.Session:
         allow_redirects=False,
     )
     assert response.status_code == 302, response.text[:500]
-    console = http.get(f"{base_url}/console/", timeout=10)
-    http.headers["X-CSRFToken"] = csrf_from(console.text)
+    page = http.get(f"{base_url}/console/" if console else f"{base_url}/", timeout=10)
+    http.headers["X-CSRFToken"] = csrf_from(page.text)
     return http
 
 
@@ -42,6 +42,8 @@ class ConsoleClient:
         self.sio = socketio.Client(reconnection=False)
         self.events: dict[str, list[Any]] = defaultdict(list)
         self._cond = threading.Condition()
+        self._closed = threading.Event()
+        self.sio.on("disconnect", lambda *_a: self._closed.set(), namespace="/console")
         for name in ("queue:snapshot", "queue:added", "queue:updated", "queue:removed", "agents:updated"):
             self.sio.on(name, self._recorder(name), namespace="/console")
 
@@ -72,6 +74,10 @@ class ConsoleClient:
             )
             assert found, f"no {name} matching within {timeout}s; got {self.events[name]!r}"
             return next(e for e in self.events[name] if predicate(e))
+
+    def wait_disconnected(self, timeout: float = 10) -> None:
+        self._closed.wait(timeout)
+        assert self._closed.is_set(), "the server did not close the socket"
 
     def call(self, event: str, data: Any, timeout: float = 10) -> Any:
         return self.sio.call(event, data, namespace="/console", timeout=timeout)

@@ -1,0 +1,111 @@
+"""The console's JSON actions as the page calls them: session cookie + CSRF header, both backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from contact_centre.domain.enums import Role
+from contact_centre.domain.intake import IncomingAttachment
+from tests.conftest import PASSWORD, add_user
+from tests.support.clients import ConsoleClient, login
+from tests.support.factories import inbound, load_catalogue
+
+
+@pytest.fixture
+def sophie(app, rt, served):
+    add_user(app, "sophie", full_name="Sophie Marchal")
+    with rt.new_uow() as uow:
+        load_catalogue(uow)
+    return login(served.url, "sophie", PASSWORD)
+
+
+def _claimed(rt, served, http, **kwargs) -> int:
+    with rt.new_uow() as uow:
+        item_id = inbound(rt, uow, **kwargs).queue_item_id
+    console = ConsoleClient().connect(served.url, http)
+    assert console.call("queue:claim", {"item_id": item_id})["ok"]
+    console.disconnect()
+    return item_id
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(rt, served, sophie):
+    item_id = _claimed(rt, served, sophie)
+    token = sophie.headers.pop("X-CSRFToken")
+    refused = sophie.post(f"{served.url}/console/api/items/{item_id}/notes", json={"text": "x"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "csrf"
+    sophie.headers["X-CSRFToken"] = token
+    detail = sophie.get(f"{served.url}/console/api/items/{item_id}").json()
+    assert detail["notes"] == []
+
+
+def test_qualify_create_citizen_note_and_complete(rt, served, sophie):
+    url = served.url
+    item_id = _claimed(rt, served, sophie)
+    found = sophie.get(f"{url}/console/api/processes", params={"q": "eclairage 7"}).json()
+    assert found[0]["code"] == "P-0007" and found[0]["service"] == "Action sociale"
+
+    created = sophie.post(f"{url}/console/api/citizens", json={
+        "first_name": "Éloïse", "last_name": "Lefranc", "phones": ["06 12 34 56 78"], "item_id": item_id,
+    })  # fmt: skip
+    assert created.status_code == 201 and created.json()["phones"] == ["+33612345678"]
+    assert (
+        sophie.get(f"{url}/console/api/citizens", params={"q": "eloise"}).json()[0]["name"]
+        == "Éloïse LEFRANC"
+    )
+
+    bad_phone = sophie.post(f"{url}/console/api/citizens", json={"last_name": "X", "phones": ["12"]})
+    assert bad_phone.status_code == 400
+    assert bad_phone.json()["error"]["message"] == "Numéro de téléphone invalide : « 12 »"
+
+    unknown = sophie.post(f"{url}/console/api/items/{item_id}/request", json={"process_code": "NOPE-1"})
+    assert (
+        unknown.status_code == 400 and unknown.json()["error"]["message"] == "Processus inconnu : « NOPE-1 »."
+    )
+
+    request = sophie.post(f"{url}/console/api/items/{item_id}/request", json={"process_code": "P-0007"})
+    assert request.status_code == 201
+    body = request.json()
+    assert body["reference"].endswith("-000001") and body["citizen"] == "Éloïse LEFRANC"
+    again = sophie.post(f"{url}/console/api/items/{item_id}/request", json={"process_code": "P-0007"})
+    assert again.status_code == 409 and body["reference"] in again.json()["error"]["message"]
+
+    note = sophie.post(f"{url}/console/api/items/{item_id}/notes", json={"text": "Rappeler après 14 h."})
+    assert note.status_code == 201
+    detail = sophie.get(f"{url}/console/api/items/{item_id}").json()
+    assert [n["text"] for n in detail["notes"]] == ["Rappeler après 14 h."]
+    assert detail["request_detail"]["reference"] == body["reference"]
+    # The citizen was linked before the request existed: that event is on the item, not the request.
+    assert [e["action"] for e in detail["request_detail"]["timeline"]] == ["request.created", "note.added"]
+
+    assert sophie.post(f"{url}/console/api/items/{item_id}/complete").json()["ok"] is True
+    twice = sophie.post(f"{url}/console/api/items/{item_id}/complete")
+    assert twice.status_code == 409 and twice.json()["error"]["message"] == "Cet élément a déjà été traité."
+
+
+def test_attachments_download_as_files_only_for_console_staff(app, rt, served, sophie):
+    item_id = _claimed(
+        rt, served, sophie,
+        attachments=(IncomingAttachment("photo <lampadaire>.png", "image/png", b"\x89PNG\r\n\x1a\nfake"),),
+    )  # fmt: skip
+    detail = sophie.get(f"{served.url}/console/api/items/{item_id}").json()
+    (attachment,) = detail["contact"]["attachments"]
+    response = sophie.get(served.url + attachment["url"])
+    assert response.status_code == 200
+    assert response.content == b"\x89PNG\r\n\x1a\nfake"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+    add_user(app, "referent1", Role.REFERENT)
+    referent = login(served.url, "referent1", PASSWORD, console=False)
+    assert referent.get(served.url + attachment["url"]).status_code == 403
+
+
+def test_logout_closes_open_consoles_and_a_stale_socket_is_told_to_reconnect(app, rt, served, sophie):
+    console = ConsoleClient().connect(served.url, sophie)
+    console.wait_for("queue:snapshot")
+    logout = sophie.post(f"{served.url}/logout", data={"csrf_token": sophie.headers["X-CSRFToken"]})
+    assert logout.status_code == 200 and "déconnecté" in logout.text
+    console.wait_disconnected()
+    # The old cookie is dead even if replayed.
+    assert sophie.get(f"{served.url}/console/", allow_redirects=False).status_code == 302
