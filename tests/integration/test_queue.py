@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -170,3 +170,14 @@ def test_twenty_threads_claim_two_hundred_items_each_exactly_once(app, rt, backe
     with rt.new_uow() as uow:
         rows = uow.session.scalars(select(QueueItem).where(QueueItem.id.in_(ids))).all()
         assert all(r.status is QueueStatus.CLAIMED and r.claimed_by_id is not None for r in rows)
+
+
+def test_items_arriving_while_closed_wait_for_the_next_business_day(app, rt):
+    # Saturday 28 November 2026, 11:00 in Paris: the mail still lands in the queue.
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    with rt.new_uow() as uow:
+        recorded = inbound(rt, uow, Channel.EMAIL, received_at=saturday)
+        item = queue.get_item(uow.session, recorded.queue_item_id)
+        assert item.status is QueueStatus.WAITING
+        # One business day for an email: Monday counts whole, so due Monday 30 November at 17:00 Paris.
+        assert item.sla_due_at == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)

@@ -1,0 +1,102 @@
+"""The contact-centre command as an administrator runs it, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from contact_centre.cli import main
+from contact_centre.domain.catalogue import Process
+from tests.support.factories import processes_csv, referents_csv
+
+
+@pytest.fixture
+def run(settings, tmp_path):
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SECRET_KEY": settings.secret_key,
+        "INSTANCE_PATH": str(tmp_path / "cli-instance"),
+        "SOCKETIO_CHANNEL": settings.socketio_channel,
+        "RQ_QUEUE": settings.rq_queue,
+    }
+
+    def invoke(*args: str, **kwargs):
+        return CliRunner(env=env).invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+    return invoke
+
+
+def test_import_processes_shows_progress_and_a_summary(run, rt, tmp_path):
+    (tmp_path / "referents.csv").write_text(referents_csv(), encoding="utf-8")
+    (tmp_path / "processes.csv").write_text(processes_csv(503), encoding="utf-8")
+    assert "6 créés" in run("import-referents", str(tmp_path / "referents.csv")).output
+    first = run("import-processes", str(tmp_path / "processes.csv"))
+    assert first.exit_code == 0
+    assert "Processus : 503 créés, 0 mis à jour, 0 inchangés, 0 désactivés." in first.output
+    (tmp_path / "processes.csv").write_text(processes_csv(503, skip={0}), encoding="utf-8")
+    second = run("import-processes", str(tmp_path / "processes.csv"))
+    assert "Processus : 0 créés, 0 mis à jour, 502 inchangés, 1 désactivés." in second.output
+    with rt.new_uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Process)) == 503
+
+
+def test_an_invalid_catalogue_is_refused_whole_with_line_numbers(run, rt, tmp_path):
+    (tmp_path / "referents.csv").write_text(referents_csv(), encoding="utf-8")
+    run("import-referents", str(tmp_path / "referents.csv"))
+    broken = processes_csv(20).replace(",ville,", ",mairie,", 1)
+    (tmp_path / "broken.csv").write_text(broken, encoding="utf-8")
+    result = run("import-processes", str(tmp_path / "broken.csv"))
+    assert result.exit_code == 1
+    assert "Fichier refusé, rien n'a été importé" in result.output
+    assert "ligne 2 : entité « mairie » inconnue" in result.output
+    (tmp_path / "latin1.csv").write_bytes("code,title\né,è\n".encode("latin-1"))
+    assert "doit être encodé en UTF-8" in run("import-processes", str(tmp_path / "latin1.csv")).output
+    assert "No such file" in run("import-processes", str(tmp_path / "absent.csv")).output
+    with rt.new_uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Process)) == 0
+
+
+def test_users_and_tokens(run, app):
+    created = run("create-user", "Sophie", "--role", "ambassador", "--password", "un-long-mot-de-passe")
+    assert created.exit_code == 0 and "Compte créé : sophie (ambassador)" in created.output
+    duplicate = run("create-user", "sophie", "--role", "ambassador", "--password", "un-long-mot-de-passe")
+    assert duplicate.exit_code == 1 and "existe déjà" in duplicate.output
+    short = run("create-user", "nadia", "--role", "ambassador", "--password", "court")
+    assert short.exit_code == 1 and "au moins 8 caractères" in short.output
+    token = run("create-token", "sophie").output.strip()
+    assert token.startswith("ec_")
+    response = app.test_client().post(
+        "/api/v1/contacts",
+        json={"channel": "gusp", "subject": "x"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+    assert run("create-token", "personne").exit_code == 1
+
+
+def test_seed_demo_is_idempotent_and_fills_every_channel(run, rt):
+    first = run("seed-demo")
+    assert first.exit_code == 0 and "sophie" in first.output and "demo-espace-citoyen" in first.output
+    assert run("seed-demo").exit_code == 0
+    from contact_centre.queue import service as queue
+
+    with rt.new_uow() as uow:
+        channels = {i.channel.value for i in queue.snapshot(uow.session)}
+        processes = uow.session.scalar(select(func.count()).select_from(Process))
+    assert channels == {"phone", "voicemail", "email", "mail", "counter", "web", "council", "gusp", "patrol"}
+    assert processes >= 150
+
+
+def test_worker_runs_queued_jobs_or_says_why_it_cannot(run, rt, backend):
+    if not backend.uses_real_servers:
+        result = run("worker", "--burst")
+        assert result.exit_code == 1 and "REDIS_URL n'est pas défini" in result.output
+        return
+    from contact_centre.jobs.tasks import sweep_queue
+
+    rt.jobs.enqueue(sweep_queue)
+    assert len(rt.jobs.queue) == 1
+    assert run("worker", "--burst").exit_code == 0
+    assert len(rt.jobs.queue) == 0
