@@ -102,7 +102,7 @@ def citizen_rows(first_id: int, last_id: int):  # type: ignore[no-untyped-def]
     for cid in range(first_id, last_id + 1):
         first = FIRST[min(len(FIRST) - 1, int(len(FIRST) * rng.random() ** 1.5))]
         if rng.random() < 0.5:  # common surnames, Zipf-like; the other half: a long tail
-            last = LAST[min(len(LAST) - 1, int(len(LAST) * rng.random() ** 2))]
+            last = LAST[min(len(LAST) - 1, int(len(LAST) * rng.random() ** 1.3))]
         else:
             last = "".join(rng.choice(part) for part in SYLLABLES).capitalize()
         civility = "Mme" if rng.random() < 0.52 else "M."

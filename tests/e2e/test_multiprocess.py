@@ -22,7 +22,8 @@ from tests.conftest import PASSWORD, add_token, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import inbound
 
-pytestmark = pytest.mark.e2e
+# Several processes share state through PostgreSQL and Redis only.
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("backend", ["postgresql"], indirect=True)]
 
 
 def _free_port() -> int:
@@ -47,8 +48,6 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture
 def two_processes(backend, settings, tmp_path) -> Iterator[list[str]]:
-    if not backend.uses_real_servers:
-        pytest.skip("several processes share state through PostgreSQL and Redis")
     env = os.environ | {
         "DATABASE_URL": backend.database_url,
         "REDIS_URL": backend.redis_url,
