@@ -220,18 +220,18 @@ def snapshot(session: Session, channel: Channel | None = None, limit: int = 500)
     return list(session.scalars(stmt))
 
 
-def start_leases(uow: UnitOfWork, user_id: int, lease: timedelta) -> list[int]:
-    """The ambassador left: their claimed items wait for them until the lease runs out."""
+def _set_leases(uow: UnitOfWork, user_id: int, expires: datetime | None) -> list[int]:
+    """Sets the lease on the user's claimed items that do not have the wanted state yet."""
+    has_lease = QueueItem.lease_expires_at.is_not(None)
     ids = list(
         uow.session.scalars(
             select(QueueItem.id).where(
                 QueueItem.status == QueueStatus.CLAIMED,
                 QueueItem.claimed_by_id == user_id,
-                QueueItem.lease_expires_at.is_(None),
+                has_lease if expires is None else ~has_lease,
             )
         )
     )
-    expires = utcnow() + lease
     for item_id in ids:
         if _conditional_update(
             uow.session,
@@ -243,25 +243,14 @@ def start_leases(uow: UnitOfWork, user_id: int, lease: timedelta) -> list[int]:
     return ids
 
 
+def start_leases(uow: UnitOfWork, user_id: int, lease: timedelta) -> list[int]:
+    """The ambassador left: their claimed items wait for them until the lease runs out."""
+    return _set_leases(uow, user_id, utcnow() + lease)
+
+
 def clear_leases(uow: UnitOfWork, user_id: int) -> None:
     """The ambassador is back before the lease ran out: they keep their items."""
-    ids = list(
-        uow.session.scalars(
-            select(QueueItem.id).where(
-                QueueItem.status == QueueStatus.CLAIMED,
-                QueueItem.claimed_by_id == user_id,
-                QueueItem.lease_expires_at.is_not(None),
-            )
-        )
-    )
-    for item_id in ids:
-        if _conditional_update(
-            uow.session,
-            item_id,
-            [QueueItem.status == QueueStatus.CLAIMED, QueueItem.claimed_by_id == user_id],
-            {"lease_expires_at": None},
-        ):
-            _changed(uow, _load(uow.session, item_id))
+    _set_leases(uow, user_id, None)
 
 
 def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
