@@ -54,8 +54,12 @@ class Runtime:
         return _ClosingUnitOfWork(self.database.sessions(), self.publisher)
 
     def calendar(self, session: Session | None = None) -> BusinessCalendar:
-        session = session or self.session()
-        return self.base_calendar.with_closures(c.day for c in closure_days(session))
+        """The business calendar with today's closure days; reads them in `session` if given,
+        else in a short session of its own (a long-lived one would hold SQLite's lock)."""
+        if session is not None:
+            return self.base_calendar.with_closures(c.day for c in closure_days(session))
+        with self.database.sessions() as own:
+            return self.base_calendar.with_closures(c.day for c in closure_days(own))
 
 
 class _ClosingUnitOfWork(UnitOfWork):

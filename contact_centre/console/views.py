@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contact_centre.domain.audit import timeline
+from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Attachment
 from contact_centre.domain.catalogue import search_processes
 from contact_centre.domain.citizens import CitizenDetails, citizen_summary, create_citizen, search_citizens
@@ -54,8 +55,16 @@ def index() -> ResponseReturnValue:
         .session()
         .scalars(select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True)))
     )
+    calendar = runtime().calendar()
+    now = utcnow()
+    opening = {
+        "open": calendar.is_open(now),
+        "closes": calendar.closes.strftime("%H:%M"),
+        "next_opening": calendar.next_opening(now),
+    }
     return render_template(
         "console/index.html",
+        opening=opening,
         channels=[(c.value, CHANNEL_LABELS[c]) for c in Channel],
         colleagues=[u for u in colleagues if u.id != current_user.id],
     )

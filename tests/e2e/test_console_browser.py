@@ -7,6 +7,7 @@ import re
 import pytest
 import requests
 
+from contact_centre.domain.base import utcnow
 from tests.conftest import PASSWORD, add_token, add_user
 from tests.support.axe import serious_violations
 from tests.support.factories import load_catalogue
@@ -59,12 +60,21 @@ def test_ambassador_claims_qualifies_and_creates_a_request(app, rt, served, page
     row.wait_for()  # arrives through the socket: no reload
     assert "Lampadaire éteint" in row.inner_text()
 
-    row.locator(".claim").click()
+    with rt.new_uow() as uow:
+        calendar = rt.calendar(uow.session)
+    opening = page.locator("#opening-hours").inner_text()
+    assert ("Service ouvert" in opening) == calendar.is_open(utcnow())
+
+    # Keyboard only: focus the row, Enter claims it and opens the panel.
+    row.focus()
+    page.keyboard.press("Enter")
     panel = page.locator("#panel")
     panel.get_by_text("Lampadaire éteint rue de la Marne").first.wait_for()
 
     page.locator("#process-search").fill("P-0003")
-    page.locator('[data-process-code="P-0003"]').first.click()
+    page.locator('[data-process-code="P-0003"]').first.wait_for()
+    page.locator("#process-search").press("ArrowDown")
+    page.keyboard.press("Enter")
     page.locator("#create-request").click()
     reference = page.locator("#request-reference")
     reference.wait_for()
