@@ -40,7 +40,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)  # polling a starting process: there is no event to await
     pytest.fail(f"server not healthy after 30 s: {log.read_text()[-2000:]}")
@@ -61,8 +61,15 @@ def two_processes(backend, settings, tmp_path) -> Iterator[list[str]]:
         for n in range(2):
             port = _free_port()
             log = tmp_path / f"server{n}.log"
+            # One process as `contact-centre serve`, the other under gunicorn as the README deploys it.
+            command = (
+                [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)]
+                if n == 0
+                else [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "20", "-b", f"127.0.0.1:{port}",
+                      "contact_centre.wsgi:app"]
+            )  # fmt: skip
             proc = subprocess.Popen(
-                [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
+                command,
                 env=env,
                 stdout=log.open("wb"),
                 stderr=subprocess.STDOUT,
