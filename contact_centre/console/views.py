@@ -17,7 +17,7 @@ from contact_centre.domain.cases import Attachment
 from contact_centre.domain.catalogue import search_processes
 from contact_centre.domain.citizens import CitizenDetails, citizen_summary, create_citizen, search_citizens
 from contact_centre.domain.enums import CHANNEL_LABELS, CONSOLE_ROLES, REQUEST_STATUS_LABELS, Channel
-from contact_centre.domain.errors import DomainError, InvalidInput
+from contact_centre.domain.errors import N_, DomainError, InvalidInput
 from contact_centre.domain.people import Citizen, StaffUser
 from contact_centre.domain.service_requests import (
     RequestDraft,
@@ -43,7 +43,7 @@ def _domain_error(exc: DomainError) -> ResponseReturnValue:
 def _json_body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("Corps JSON attendu.")
+        raise InvalidInput(N_("Corps JSON attendu."))
     return data
 
 
@@ -195,7 +195,7 @@ def new_citizen() -> ResponseReturnValue:
 def link_citizen(item_id: int) -> ResponseReturnValue:
     citizen_id = _json_body().get("citizen_id")
     if not isinstance(citizen_id, int):
-        raise InvalidInput("citizen_id attendu.")
+        raise InvalidInput(N_("citizen_id attendu."))
     with runtime().uow() as uow:
         handling.link_citizen(uow, item_id, citizen_id, current_user.id)
         uow.commit()
@@ -208,7 +208,7 @@ def _float(value: Any) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise InvalidInput("Coordonnées invalides.") from None
+        raise InvalidInput(N_("Coordonnées invalides.")) from None
 
 
 @bp.post("/api/items/<int:item_id>/request")
@@ -266,7 +266,7 @@ def complete(item_id: int) -> ResponseReturnValue:
 def transfer(item_id: int) -> ResponseReturnValue:
     to_user = _json_body().get("to_user_id")
     if not isinstance(to_user, int):
-        raise InvalidInput("to_user_id attendu.")
+        raise InvalidInput(N_("to_user_id attendu."))
     with runtime().uow() as uow:
         queue.transfer(uow, item_id, current_user.id, to_user)
         uow.commit()
