@@ -156,17 +156,20 @@ def record_inbound_contact(
                 storage_key=stored.key,
             )
         )
-    # A savepoint so a concurrent retry of the same external id loses cleanly, not the caller's transaction.
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(contact)
-            uow.session.flush()
-    except IntegrityError:
-        if inbound.external_id:
+    if inbound.external_id:
+        # A savepoint so a concurrent retry of the same external id loses cleanly, not the caller's transaction.
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(contact)
+                uow.session.flush()
+        except IntegrityError:
             found = _existing(uow, inbound.channel, inbound.external_id)
             if found:
                 return found
-        raise
+            raise
+    else:
+        uow.session.add(contact)
+        uow.session.flush()
     record_event(
         uow.session,
         actor_id=inbound.created_by_id,
