@@ -45,9 +45,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+def jitter(reps: int = 100) -> dict[str, float]:
+    """The machine's own noise: a fixed ~5 ms pure-Python loop, timed `reps` times."""
+    timings = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        sum(i * i for i in range(60_000))
+        timings.append(time.perf_counter() - t)
+    return summary(timings)
+
+
 def machine() -> str:
     load = os.getloadavg()
-    return f"{os.cpu_count()} cores, load avg {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
+    probe = jitter()
+    return (f"{os.cpu_count()} cores, load avg {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, "
+            f"CPU jitter probe (fixed busy loop) p50 {ms(probe['p50'])} ms p99 {ms(probe['p99'])} ms")  # fmt: skip
 
 
 # ---------------------------------------------------------------- databases / redis
@@ -142,6 +154,13 @@ class AppProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time consumed so far by the process (Linux /proc)."""
+        if self.proc is None:
+            return 0.0
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def problems(self) -> list[str]:
         """Lines of the log that look like server-side errors."""

@@ -245,6 +245,13 @@ def grow(url: str, requests_target: int, open_items: int = 300) -> None:
                         ON CONFLICT (year) DO UPDATE SET last_number = EXCLUDED.last_number""")  # fmt: skip
         for table in ("citizens", "citizen_phones", "citizen_emails", "requests", "contacts", "queue_items"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        orphans = conn.execute("""SELECT
+            (SELECT count(*) FROM contacts c WHERE c.request_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = c.request_id))
+          + (SELECT count(*) FROM queue_items q WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = q.contact_id))
+          + (SELECT count(*) FROM requests r WHERE r.citizen_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.id = r.citizen_id))""").fetchone()[0]
+        assert orphans == 0, f"{orphans} rows break a foreign key"
         conn.execute("VACUUM ANALYZE")
         log("open queue reset, counters and sequences set, VACUUM ANALYZE done", started)
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

@@ -115,7 +115,7 @@ class Consoles:
             thread.join(timeout=15)
 
 
-def run_rate(targets: list[str], auth: dict[str, str], consoles: Consoles, rate: float, count: int,
+def run_rate(targets: list[str], auths: list[dict[str, str]], consoles: Consoles, rate: float, count: int,
              tag: str, drain: float = 20.0) -> dict:  # fmt: skip
     """Posts `count` contacts at `rate`/s round-robin on `targets`; returns latency stats (seconds)."""
     sent: dict[str, float] = {}
@@ -133,7 +133,8 @@ def run_rate(targets: list[str], auth: dict[str, str], consoles: Consoles, rate:
         sent[token] = t
         lag.append(t - scheduled)
         try:
-            r = http.post(targets[i % len(targets)] + "/api/v1/contacts", json=body, headers=auth, timeout=30)
+            r = http.post(targets[i % len(targets)] + "/api/v1/contacts", json=body, headers=auths[i % len(auths)],
+                          timeout=30)  # fmt: skip
             if r.status_code != 201:
                 errors.append(f"{r.status_code} {r.text[:120]}")
         except requests.RequestException as exc:
@@ -173,13 +174,15 @@ def deploy(config: str, workdir: Path) -> tuple[dict[str, str], int, str]:
     return app_env(instance, url, REDIS_URL, channel=f"bench-p1-{os.getpid()}"), 2, REDIS_URL
 
 
-def run_config(config: str, rates: list[tuple[float, int]], run_id: str) -> dict:
+def run_config(config: str, rates: list[tuple[float, int]], run_id: str, tokens: int = 1) -> dict:
     workdir = OUT / f"p1-{config}"
     env, nproc, base_redis = deploy(config, workdir)
     cli(env, "init-db")
     users = [f"amb{i:02d}" for i in range(CONSOLES)]
     create_staff(env, [*users, "formulaire"])
-    auth = {"Authorization": "Bearer " + cli(env, "create-token", "formulaire", "--label", "bench")}
+    # One partner token by default (the web form); --tokens N spreads contacts over N tokens.
+    auth = [{"Authorization": "Bearer " + cli(env, "create-token", "formulaire", "--label", f"bench{n}")}
+            for n in range(tokens)]  # fmt: skip
     apps: list[AppProcess] = []
     bases: list[AppProcess] = []
     app_consoles, base_consoles = Consoles(), Consoles()
@@ -195,14 +198,22 @@ def run_config(config: str, rates: list[tuple[float, int]], run_id: str) -> dict
         app_urls, base_urls = [a.url for a in apps], [b.url for b in bases]
         run_rate(app_urls, auth, app_consoles, 10, 10, f"bench-{run_id}w-0")  # warm-up, not reported
         run_rate(base_urls, auth, base_consoles, 10, 10, f"bench-{run_id}v-0")
+        def cpu(servers: list[AppProcess]) -> float:
+            return sum(s.cpu_seconds() for s in servers)
+
         for rate, count in rates:
+            before = cpu(apps)
             app = run_rate(app_urls, auth, app_consoles, rate, count, f"bench-{run_id}a{config[0]}-{int(rate)}")
+            app["cpu_ms_per_contact"] = (cpu(apps) - before) * 1000 / count
+            before = cpu(bases)
             base = run_rate(base_urls, auth, base_consoles, rate, count, f"bench-{run_id}b{config[0]}-{int(rate)}")
+            base["cpu_ms_per_contact"] = (cpu(bases) - before) * 1000 / count
             row = {"rate": rate, "count": count, "app": app, "baseline": base}
             results["rates"].append(row)
             print(f"  {config:9} {rate:>5g}/s ×{count:<4} app p50 {ms(app['p50'])} p99 {ms(app['p99'])} ms "
-                  f"(lost {app['lost']}, errors {app['errors']}, send lag {ms(app['max_send_lag'])})  "
-                  f"baseline p50 {ms(base['p50'])} p99 {ms(base['p99'])} ms  "
+                  f"(lost {app['lost']}, errors {app['errors']}, send lag {ms(app['max_send_lag'])}, "
+                  f"server CPU {app['cpu_ms_per_contact']:.1f} ms/contact)  "
+                  f"baseline p50 {ms(base['p50'])} p99 {ms(base['p99'])} ms (CPU {base['cpu_ms_per_contact']:.1f})  "
                   f"ratio p99 {app['p99'] / base['p99']:.1f}×", flush=True)  # fmt: skip
     finally:
         app_consoles.close()
@@ -215,15 +226,16 @@ def run_config(config: str, rates: list[tuple[float, int]], run_id: str) -> dict
 
 def table(results: list[dict]) -> str:
     lines = ["| config | rate | contacts | app p50 | app p99 | baseline p50 | baseline p99 | p50 ratio | p99 ratio"
-             " | lost / errors |",
-             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             " | server CPU / contact (app, baseline) | lost / errors |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for res in results:
         for row in res["rates"]:
             a, b = row["app"], row["baseline"]
             lines.append(
                 f"| {res['config']} ({res['processes']} proc) | {row['rate']:g}/s | {row['count']} "
                 f"| {ms(a['p50'])} ms | {ms(a['p99'])} ms | {ms(b['p50'])} ms | {ms(b['p99'])} ms "
-                f"| {a['p50'] / b['p50']:.1f}× | {a['p99'] / b['p99']:.1f}× | {a['lost']} / {a['errors']} |"
+                f"| {a['p50'] / b['p50']:.1f}× | {a['p99'] / b['p99']:.1f}× "
+                f"| {a['cpu_ms_per_contact']:.1f} ms, {b['cpu_ms_per_contact']:.1f} ms | {a['lost']} / {a['errors']} |"
             )
     return "\n".join(lines)
 
@@ -232,6 +244,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--configs", default="embedded,pg-redis")
     parser.add_argument("--rates", default="1:15,20:200,100:500", help="rate:count,... (contacts per second)")
+    parser.add_argument("--tokens", type=int, default=1, help="API tokens the contacts are spread over")
     parser.add_argument("--serve-baseline", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--redis", default="", help=argparse.SUPPRESS)
     parser.add_argument("--channel", default="", help=argparse.SUPPRESS)
@@ -242,7 +255,7 @@ def main() -> None:
     rates = [(float(r), int(c)) for r, c in (part.split(":") for part in args.rates.split(","))]
     run_id = format(int(time.time()) % 100000, "x")
     print(f"P1 contact → {CONSOLES} consoles — {machine()}", flush=True)
-    results = [run_config(config, rates, run_id) for config in args.configs.split(",")]
+    results = [run_config(config, rates, run_id, args.tokens) for config in args.configs.split(",")]
     print("\n" + table(results))
     for res in results:
         if res["server_problems"]:

@@ -48,7 +48,7 @@ def test_simultaneous_retries_of_one_external_id_record_one_contact(app, rt):
 
 def test_an_oversized_attachment_is_refused_before_anything_is_written(app, rt, settings):
     too_big = IncomingAttachment("scan.pdf", "application/pdf", b"x" * (settings.max_attachment_bytes + 1))
-    with rt.new_uow() as uow, pytest.raises(InvalidInput, match="« scan.pdf » dépasse la taille maximale"):
+    with rt.new_uow() as uow, pytest.raises(InvalidInput, match=r"« scan\.pdf » dépasse la taille maximale"):
         inbound(rt, uow, Channel.MAIL, attachments=(too_big,))
     assert _counts(rt) == (0, 0, 0)
     assert not settings.attachments_dir.exists() or not any(settings.attachments_dir.rglob("*"))
