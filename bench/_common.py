@@ -19,7 +19,11 @@ from pathlib import Path
 import requests
 
 BIN = Path(sys.executable).parent
-CLI = str(BIN / "contact-centre") if (BIN / "contact-centre").exists() else (shutil.which("contact-centre") or "")
+CLI = (
+    str(BIN / "contact-centre")
+    if (BIN / "contact-centre").exists()
+    else (shutil.which("contact-centre") or "")
+)
 PG_ADMIN = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")  # db 15 only
 OUT = Path(os.environ.get("BENCH_OUT", "/tmp/bench-out"))

@@ -24,40 +24,62 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import OUT, app_env, cli, create_staff, psycopg_url, recreate_database, sqlalchemy_url  # noqa: E402
+from _common import OUT, app_env, cli, create_staff, psycopg_url, recreate_database, sqlalchemy_url
 
 DATA = Path(__file__).resolve().parent.parent / "contact_centre" / "data"
 CITIZENS_PER_REQUEST = 0.3
 CONTACTS_PER_REQUEST = 3
 AMBASSADORS = [f"amb{i:02d}" for i in range(10)]
 
-FIRST = """Jean Marie Pierre Michel Philippe Nathalie Isabelle Sylvie Catherine Françoise Alain Patrick Nicolas
-Christophe Stéphane Sébastien Julien Camille Léa Chloé Manon Emma Inès Jade Louise Léo Hugo Lucas Gabriel Raphaël
-Arthur Louis Jules Adam Maël Éloïse Zoé Anaïs Mathéo Théo Noé Clément Jérôme Hélène Bérénice Gaëlle Maëlys Noémie
-Océane Benoît François Grégoire Josiane Monique Danielle Gérard Bernard André René Yves Hervé Thierry Valérie
-Sandrine Céline Aurélie Émilie Mélanie Élodie Laëtitia Nadia Fatima Karim Mohamed Yasmine Rachid Samir Amina Aïcha
-Kevin Dylan Enzo Lina Sarah Anne Claire Laure Agnès Thérèse Solène Margaux Capucine Apolline Timothée Baptiste""".split()
-LAST = """Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefèvre Leroy Roux
-David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefebvre Faure André
-Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin Clément Morin Nicolas
-Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour Meunier Brun
-Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard Roche Renard Schmitt Roy Leroux
-Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix Olivier Philippe Bourgeois Pierre Benoît
-Rey Leclerc Payet Rolland Leclercq Guillaume Lecomte Lopez Jean Dupuis Guillot Hubert Berger Carpentier Sanchez
-Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher Fleury Royer Klein Jacquet Adam Paris Poirier Marty Aubry
-Guyot Carré Charles Renault Charpentier Ménard Maillard Baron Bertin Bailly Hervé Schneider Fernandez Le_Gall
-Collet Léger Bouvier Julien Prévost Millet Perrot Daniel Le_Roux Cousin Germain Breton Besson Langlois Rémy
-Le_Goff Pelletier Lévêque Perrier Leblanc Barré Lebrun Marchal Weber Mallet Hamon Boulanger Jacob Monnier Michaud
-Rodriguez Guichard Gillet Étienne Grondin Poulain Tessier Chevallier Collin Chauvin Da_Silva Bouchet Gay Lemaître
-Bénard Maréchal Humbert Reynaud Antoine Hoarau Perret Barthélemy Cordier Pichon Lejeune Gilbert Lamy Delaunay
-Pasquier Carlier Laporte N'Diaye D'Almeida Saint-Martin""".replace("_", " ").split()
-LAST = [name.replace("\u00a0", " ") for name in LAST]
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words; "_" stands for a space inside a name ("Le_Gall")."""
+    return [word.replace("_", " ") for word in text.split()]
+
+
+FIRST = _words("""
+Jean Marie Pierre Michel Philippe Nathalie Isabelle Sylvie Catherine Françoise Alain Patrick Nicolas
+Christophe Stéphane Sébastien Julien Camille Léa Chloé Manon Emma Inès Jade Louise Léo Hugo Lucas Gabriel
+Raphaël Arthur Louis Jules Adam Maël Éloïse Zoé Anaïs Mathéo Théo Noé Clément Jérôme Hélène Bérénice
+Gaëlle Maëlys Noémie Océane Benoît François Grégoire Josiane Monique Danielle Gérard Bernard André René
+Yves Hervé Thierry Valérie Sandrine Céline Aurélie Émilie Mélanie Élodie Laëtitia Nadia Fatima Karim
+Mohamed Yasmine Rachid Samir Amina Aïcha Kevin Dylan Enzo Lina Sarah Anne Claire Laure Agnès Thérèse
+Solène Margaux Capucine Apolline Timothée Baptiste
+""")
+LAST = _words("""
+Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefèvre Leroy Roux
+David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefebvre
+Faure André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin
+Clément Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël
+Meyer Dufour Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez
+Gérard Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas
+Lacroix Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc Payet Rolland Leclercq Guillaume Lecomte
+Lopez Jean Dupuis Guillot Hubert Berger Carpentier Sanchez Dupuis Moulin Louis Deschamps Huet Vasseur
+Perez Boucher Fleury Royer Klein Jacquet Adam Paris Poirier Marty Aubry Guyot Carré Charles Renault
+Charpentier Ménard Maillard Baron Bertin Bailly Hervé Schneider Fernandez Le_Gall Collet Léger Bouvier
+Julien Prévost Millet Perrot Daniel Le_Roux Cousin Germain Breton Besson Langlois Rémy Le_Goff Pelletier
+Lévêque Perrier Leblanc Barré Lebrun Marchal Weber Mallet Hamon Boulanger Jacob Monnier Michaud Rodriguez
+Guichard Gillet Étienne Grondin Poulain Tessier Chevallier Collin Chauvin Da_Silva Bouchet Gay Lemaître
+Bénard Maréchal Humbert Reynaud Antoine Hoarau Perret Barthélemy Cordier Pichon Lejeune Gilbert Lamy
+Delaunay Pasquier Carlier Laporte N'Diaye D'Almeida Saint-Martin
+""")
 SYLLABLES = (
-    "ber bou cha de du fa ga gui la le ma mo pa pe ri ro sa te va vi lou mar jou cour bel ra no fer gar mon".split(),
-    "the ran lan vil ri cor min tel mon ge pel dar bar cas lo ne sel ton ver gnon rac ren sar bot".split(),
-    "lot ard on et ier in eau aud y ac ot is as el e ant".split(),
-)  # fmt: skip
-DOMAINS = ["orange.fr", "gmail.com", "free.fr", "laposte.net", "sfr.fr", "wanadoo.fr", "hotmail.fr", "yahoo.fr"]
+    _words(
+        "ber bou cha de du fa ga gui la le ma mo pa pe ri ro sa te va vi lou mar jou cour bel ra no fer gar mon"
+    ),
+    _words("the ran lan vil ri cor min tel mon ge pel dar bar cas lo ne sel ton ver gnon rac ren sar bot"),
+    _words("lot ard on et ier in eau aud y ac ot is as el e ant"),
+)
+DOMAINS = [
+    "orange.fr",
+    "gmail.com",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "hotmail.fr",
+    "yahoo.fr",
+]
 STREETS = ["rue de la République", "avenue de Paris", "rue Léon Bourgeois", "boulevard Vaubécourt",
            "rue du Lycée", "rue de Vinetz", "avenue du Général Sarrail", "rue Saint-Dominique"]  # fmt: skip
 
@@ -194,9 +216,12 @@ def insert_queue_items(conn: psycopg.Connection, lo: int, hi: int, ambassadors: 
 def reopen_queue(conn: psycopg.Connection, open_items: int, ambassadors: list[int]) -> None:
     """The newest items form today's open queue (a quarter claimed); everything older is done."""
     top = conn.execute("SELECT coalesce(max(id), 0) FROM queue_items").fetchone()[0]
-    conn.execute("""UPDATE queue_items SET status = 'done', done_at = received_at + interval '20 minutes',
+    conn.execute(
+        """UPDATE queue_items SET status = 'done', done_at = received_at + interval '20 minutes',
                     claimed_by_id = coalesce(claimed_by_id, (%s::int[])[1])
-                    WHERE status IN ('waiting', 'claimed') AND id <= %s""", (ambassadors, top - open_items))
+                    WHERE status IN ('waiting', 'claimed') AND id <= %s""",
+        (ambassadors, top - open_items),
+    )
     conn.execute("""UPDATE queue_items SET
                       status = CASE WHEN mod(id, 4) = 0 THEN 'claimed' ELSE 'waiting' END,
                       claimed_by_id = CASE WHEN mod(id, 4) = 0 THEN (%s::int[])[1 + mod(id, 10)] END,
@@ -244,7 +269,9 @@ def grow(url: str, requests_target: int, open_items: int = 300) -> None:
                         SELECT year, max(number) FROM requests GROUP BY year
                         ON CONFLICT (year) DO UPDATE SET last_number = EXCLUDED.last_number""")  # fmt: skip
         for table in ("citizens", "citizen_phones", "citizen_emails", "requests", "contacts", "queue_items"):
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         orphans = conn.execute("""SELECT
             (SELECT count(*) FROM contacts c WHERE c.request_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = c.request_id))
@@ -254,15 +281,20 @@ def grow(url: str, requests_target: int, open_items: int = 300) -> None:
         assert orphans == 0, f"{orphans} rows break a foreign key"
         conn.execute("VACUUM ANALYZE")
         log("open queue reset, counters and sequences set, VACUUM ANALYZE done", started)
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("requests", "contacts", "queue_items", "citizens", "citizen_phones", "citizen_emails")}
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("requests", "contacts", "queue_items", "citizens", "citizen_phones", "citizen_emails")
+        }
         counts["open"] = conn.execute(
-            "SELECT count(*) FROM queue_items WHERE status IN ('waiting', 'claimed')").fetchone()[0]
+            "SELECT count(*) FROM queue_items WHERE status IN ('waiting', 'claimed')"
+        ).fetchone()[0]
         log(", ".join(f"{k} {v:,}" for k, v in counts.items()), started)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", default="bench_p4")
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--open-items", type=int, default=300)

@@ -33,9 +33,23 @@ import requests
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    OUT, REDIS_URL, AppProcess, app_env, cli, cookie_header, create_staff, flush_redis, free_port, login,
-    machine, ms, recreate_database, serve_app, stop_all, summary,
+from _common import (
+    OUT,
+    REDIS_URL,
+    AppProcess,
+    app_env,
+    cli,
+    cookie_header,
+    create_staff,
+    flush_redis,
+    free_port,
+    login,
+    machine,
+    ms,
+    recreate_database,
+    serve_app,
+    stop_all,
+    summary,
 )
 
 CONSOLES = 10
@@ -67,7 +81,9 @@ def serve_baseline(port: int, redis_url: str, channel: str) -> None:
     def contact():  # type: ignore[no-untyped-def]
         data = request.get_json()
         n = next(numbers)
-        item = dict(ITEM_TEMPLATE, id=n, contact_id=n, summary=f"{data['citizen']['name']} — {data['subject']}")
+        item = dict(
+            ITEM_TEMPLATE, id=n, contact_id=n, summary=f"{data['citizen']['name']} — {data['subject']}"
+        )
         sio.emit("queue:added", item, namespace="/console")
         return jsonify(contact_id=n, queue_item_id=n), 201
 
@@ -80,7 +96,16 @@ def serve_baseline(port: int, redis_url: str, channel: str) -> None:
 
 def start_baseline(log: Path, redis_url: str = "", channel: str = "") -> AppProcess:
     port = free_port()
-    cmd = [sys.executable, __file__, "--serve-baseline", str(port), "--redis", redis_url, "--channel", channel]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--serve-baseline",
+        str(port),
+        "--redis",
+        redis_url,
+        "--channel",
+        channel,
+    ]
     return AppProcess(cmd, dict(os.environ), port, log).start()
 
 
@@ -190,7 +215,9 @@ def run_config(config: str, rates: list[tuple[float, int]], run_id: str, tokens:
     try:
         for n in range(nproc):
             apps.append(serve_app(env, workdir / f"app{n}.log"))
-            bases.append(start_baseline(workdir / f"baseline{n}.log", base_redis, f"bench-p1-base-{os.getpid()}"))
+            bases.append(
+                start_baseline(workdir / f"baseline{n}.log", base_redis, f"bench-p1-base-{os.getpid()}")
+            )
         for i, user in enumerate(users):
             app = apps[i % nproc]
             app_consoles.connect(app.url, login(app.url, user))
@@ -198,15 +225,20 @@ def run_config(config: str, rates: list[tuple[float, int]], run_id: str, tokens:
         app_urls, base_urls = [a.url for a in apps], [b.url for b in bases]
         run_rate(app_urls, auth, app_consoles, 10, 10, f"bench-{run_id}w-0")  # warm-up, not reported
         run_rate(base_urls, auth, base_consoles, 10, 10, f"bench-{run_id}v-0")
+
         def cpu(servers: list[AppProcess]) -> float:
             return sum(s.cpu_seconds() for s in servers)
 
         for rate, count in rates:
             before = cpu(apps)
-            app = run_rate(app_urls, auth, app_consoles, rate, count, f"bench-{run_id}a{config[0]}-{int(rate)}")
+            app = run_rate(
+                app_urls, auth, app_consoles, rate, count, f"bench-{run_id}a{config[0]}-{int(rate)}"
+            )
             app["cpu_ms_per_contact"] = (cpu(apps) - before) * 1000 / count
             before = cpu(bases)
-            base = run_rate(base_urls, auth, base_consoles, rate, count, f"bench-{run_id}b{config[0]}-{int(rate)}")
+            base = run_rate(
+                base_urls, auth, base_consoles, rate, count, f"bench-{run_id}b{config[0]}-{int(rate)}"
+            )
             base["cpu_ms_per_contact"] = (cpu(bases) - before) * 1000 / count
             row = {"rate": rate, "count": count, "app": app, "baseline": base}
             results["rates"].append(row)
@@ -241,7 +273,9 @@ def table(results: list[dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--configs", default="embedded,pg-redis")
     parser.add_argument("--rates", default="1:15,20:200,100:500", help="rate:count,... (contacts per second)")
     parser.add_argument("--tokens", type=int, default=1, help="API tokens the contacts are spread over")

@@ -34,9 +34,24 @@ import requests
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    OUT, REDIS_URL, AppProcess, app_env, cli, cookie_header, create_staff, flush_redis, free_port, login, machine, ms,
-    psycopg_url, recreate_database, serve_app, stop_all, summary,
+from _common import (
+    OUT,
+    REDIS_URL,
+    AppProcess,
+    app_env,
+    cli,
+    cookie_header,
+    create_staff,
+    flush_redis,
+    free_port,
+    login,
+    machine,
+    ms,
+    psycopg_url,
+    recreate_database,
+    serve_app,
+    stop_all,
+    summary,
 )
 
 CLAIM_SQL = (
@@ -128,7 +143,9 @@ def race(clients: int, items: list[int], attempt) -> list[tuple[int, int, bool, 
     return results
 
 
-def check(results: list[tuple[int, int, bool, str, float]], items: list[int]) -> tuple[dict[int, int], list[str]]:
+def check(
+    results: list[tuple[int, int, bool, str, float]], items: list[int]
+) -> tuple[dict[int, int], list[str]]:
     """Winner per item, and every violation of 'exactly one winner, losers told why'."""
     winners: dict[int, list[int]] = defaultdict(list)
     problems = []
@@ -152,7 +169,9 @@ def stats(results: list[tuple[int, int, bool, str, float]]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--processes", type=int, default=2, help="app processes sharing PostgreSQL + Redis")
@@ -206,13 +225,17 @@ def main() -> None:
         # The app's verdict, checked against the database.
         winners, problems = check(results["app"], items)
         with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
-            rows = dict(conn.execute("SELECT id, claimed_by_id FROM queue_items WHERE status = 'claimed'").fetchall())
+            rows = dict(
+                conn.execute("SELECT id, claimed_by_id FROM queue_items WHERE status = 'claimed'").fetchall()
+            )
             audits = Counter(e for (e,) in conn.execute(
                 "SELECT entity_id FROM audit_events WHERE action = 'queue.claimed'").fetchall())  # fmt: skip
         for item in items:
             expected = ids[users[winners[item]]] if item in winners else None
             if rows.get(item) != expected:
-                problems.append(f"item {item}: database says claimed_by {rows.get(item)}, ack winner {expected}")
+                problems.append(
+                    f"item {item}: database says claimed_by {rows.get(item)}, ack winner {expected}"
+                )
             if audits[item] != 1:
                 problems.append(f"item {item}: {audits[item]} queue.claimed audit events")
 
@@ -220,6 +243,7 @@ def main() -> None:
         reset(url, items)
         conns = [psycopg.connect(psycopg_url(url), autocommit=True) for _ in range(args.clients)]
         try:
+
             def update(w: int, item: int) -> tuple[bool, str]:
                 cur = conns[w].execute(CLAIM_SQL, (ids[users[w]], item))
                 return cur.rowcount == 1, "" if cur.rowcount == 1 else "rowcount 0"
@@ -239,7 +263,7 @@ def main() -> None:
             cmd = [sys.executable, __file__, "--serve-baseline", str(port), "--database", url, "--redis", REDIS_URL,
                    "--channel", channel]  # fmt: skip
             servers.append(AppProcess(cmd, dict(os.environ), port, workdir / f"baseline{n}.log").start())
-        clients = connect_all([s.url for s in servers[args.processes:]], [None] * args.clients)
+        clients = connect_all([s.url for s in servers[args.processes :]], [None] * args.clients)
 
         def socket_claim(w: int, item: int) -> tuple[bool, str]:
             ack = clients[w].call("queue:claim", {"item_id": item, "user_id": ids[users[w]]}, namespace="/console",
@@ -253,10 +277,16 @@ def main() -> None:
         disconnect_all(clients)
         stop_all(servers)
 
-    checks = {"app": problems, "sql": check(results["sql"], items)[1], "socket": check(results["socket"], items)[1]}
+    checks = {
+        "app": problems,
+        "sql": check(results["sql"], items)[1],
+        "socket": check(results["socket"], items)[1],
+    }
     reasons = Counter(r[3] for r in results["app"] if not r[2])
     all_stats = {k: stats(v) for k, v in results.items()}
-    print("\n| measure | n | p50 | p99 | max | wall (items/s) | correctness problems |\n|---|---|---|---|---|---|---|")
+    print(
+        "\n| measure | n | p50 | p99 | max | wall (items/s) | correctness problems |\n|---|---|---|---|---|---|---|"
+    )
     for kind in ("app", "socket", "sql"):
         for part in ("all", "winners", "losers"):
             st = all_stats[kind][part]

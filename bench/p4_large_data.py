@@ -32,15 +32,16 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import contact_centre.domain.models  # noqa: E402, F401
-from _common import OUT, machine, ms, summary  # noqa: E402
-from contact_centre.db import Database  # noqa: E402
-from contact_centre.domain.citizens import search_citizens  # noqa: E402
-from contact_centre.domain.enums import Channel  # noqa: E402
-from contact_centre.domain.errors import NotFound  # noqa: E402
-from contact_centre.domain.service_requests import request_by_reference  # noqa: E402
-from contact_centre.queue.service import snapshot  # noqa: E402
-from generate_data import grow, setup  # noqa: E402
+from _common import OUT, machine, ms, summary
+from generate_data import grow, setup
+
+import contact_centre.domain.models  # noqa: F401
+from contact_centre.db import Database
+from contact_centre.domain.citizens import search_citizens
+from contact_centre.domain.enums import Channel
+from contact_centre.domain.errors import NotFound
+from contact_centre.domain.service_requests import request_by_reference
+from contact_centre.queue.service import snapshot
 
 TARGET_P99 = 0.050
 TARGET_RATIO = 2.0
@@ -86,11 +87,13 @@ def call_for(kind: str) -> Callable[[Session, object], object]:
     if kind == "snapshot":
         return lambda s, channel: snapshot(s, channel)  # type: ignore[arg-type]
     if kind == "reference":
+
         def by_reference(s: Session, ref: object) -> object:
             try:
                 return request_by_reference(s, str(ref))
             except NotFound:
                 return None
+
         return by_reference
     return lambda s, q: search_citizens(s, str(q))
 
@@ -135,7 +138,9 @@ def explain(db: Database, kind: str, value: object) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", default="bench_p4")
     parser.add_argument("--scales", default="10000,1000000", help="request counts, ascending")
     parser.add_argument("--repeat", type=int, default=200)
@@ -159,13 +164,19 @@ def main() -> None:
         finally:
             db.dispose()
         (OUT / f"p4-explain-{scale}.txt").write_text(plans)
-        results[scale] = {"requests": actual, "stats": stats, "slowest": {k: repr(v) for k, v in slowest.items()}}
+        results[scale] = {
+            "requests": actual,
+            "stats": stats,
+            "slowest": {k: repr(v) for k, v in slowest.items()},
+        }
         for kind, st in stats.items():
             print(f"  {scale:>9,}  {kind:26} p50 {ms(st['p50']):>6} ms  p99 {ms(st['p99']):>6} ms  "
                   f"max {ms(st['max']):>6} ms", flush=True)  # fmt: skip
 
     small, large = scales[0], scales[-1]
-    print(f"\n| query | {small:,} p50 | {small:,} p99 | {large:,} p50 | {large:,} p99 | p50 ratio | p99 ratio | target |")
+    print(
+        f"\n| query | {small:,} p50 | {small:,} p99 | {large:,} p50 | {large:,} p99 | p50 ratio | p99 ratio | target |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     missed = []
     for kind in results[large]["stats"]:
@@ -177,8 +188,10 @@ def main() -> None:
             verdict = f"met (ratio within {ms(NOISE)} ms noise)"
         if verdict == "MISSED":
             missed.append(kind)
-        print(f"| {kind} | {ms(a['p50'])} ms | {ms(a['p99'])} ms | {ms(b['p50'])} ms | {ms(b['p99'])} ms "
-              f"| {b['p50'] / a['p50']:.1f}× | {b['p99'] / a['p99']:.1f}× | {verdict} |")
+        print(
+            f"| {kind} | {ms(a['p50'])} ms | {ms(a['p99'])} ms | {ms(b['p50'])} ms | {ms(b['p99'])} ms "
+            f"| {b['p50'] / a['p50']:.1f}× | {b['p99'] / a['p99']:.1f}× | {verdict} |"
+        )
     for kind in missed:
         plan = next(p for p in (OUT / f"p4-explain-{large}.txt").read_text().split("### ")
                     if p.startswith(kind + ":"))  # fmt: skip

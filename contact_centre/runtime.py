@@ -53,13 +53,10 @@ class Runtime:
         """A unit of work with its own session, for jobs and socket events outside a request."""
         return _ClosingUnitOfWork(self.database.sessions(), self.publisher)
 
-    def calendar(self, session: Session | None = None) -> BusinessCalendar:
-        """The business calendar with today's closure days; reads them in `session` if given,
-        else in a short session of its own (a long-lived one would hold SQLite's lock)."""
-        if session is not None:
-            return self.base_calendar.with_closures(c.day for c in closure_days(session))
-        with self.database.sessions() as own:
-            return self.base_calendar.with_closures(c.day for c in closure_days(own))
+    def calendar(self, session: Session) -> BusinessCalendar:
+        """The business calendar with the closure days an admin added, read in the caller's
+        session (a second session would wait on SQLite's lock held by the first)."""
+        return self.base_calendar.with_closures(c.day for c in closure_days(session))
 
 
 class _ClosingUnitOfWork(UnitOfWork):

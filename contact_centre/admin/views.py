@@ -56,7 +56,7 @@ def closures() -> ResponseReturnValue:
                 flash(_("Fermeture exceptionnelle ajoutée."), "info")
         return redirect(url_for("admin.closures"))
     status = 400 if form.errors else 200
-    calendar = rt.calendar()
+    calendar = rt.calendar(rt.session())
     return render_template(
         "admin/closures.html",
         form=form,

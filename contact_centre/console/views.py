@@ -55,7 +55,7 @@ def index() -> ResponseReturnValue:
         .session()
         .scalars(select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True)))
     )
-    calendar = runtime().calendar()
+    calendar = runtime().calendar(runtime().session())
     now = utcnow()
     opening = {
         "open": calendar.is_open(now),

@@ -93,8 +93,15 @@ class ApiToken(Base):
 class Citizen(Base):
     __tablename__ = "citizens"
     __table_args__ = (
-        Index("ix_citizens_last_key", "last_name_key"),
-        Index("ix_citizens_first_key", "first_name_key"),
+        # Name search is prefix LIKE; on PostgreSQL (non-C collation) only pattern ops serve it.
+        Index(
+            "ix_citizens_last_key", "last_name_key", postgresql_ops={"last_name_key": "varchar_pattern_ops"}
+        ),
+        Index(
+            "ix_citizens_first_key",
+            "first_name_key",
+            postgresql_ops={"first_name_key": "varchar_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
