@@ -67,7 +67,7 @@ class ConsoleNamespace(Namespace):
         sid = request.sid  # type: ignore[attr-defined]
         with runtime().uow() as uow:
             presence.connected(uow, sid, current_user.id, PROCESS_NAME)
-            snapshot = [item_to_dict(i) for i in queue.snapshot(uow.session)]
+            snapshot = queue.snapshot(uow.session)
             agents = presence.agents(uow)
             uow.commit()
         with self._lock:
@@ -120,7 +120,7 @@ class ConsoleNamespace(Namespace):
     def on_queue_snapshot(self, data: Any = None) -> dict[str, Any]:
         """A client that missed events (reconnection) asks for the whole queue again."""
         with runtime().uow() as uow:
-            return {"ok": True, "items": [item_to_dict(i) for i in queue.snapshot(uow.session)]}
+            return {"ok": True, "items": queue.snapshot(uow.session)}
 
     def trigger_event(self, event: str, *args: Any) -> Any:
         # Flask-SocketIO looks for on_queue:claim; route the colon names to on_queue_claim.

@@ -17,6 +17,16 @@ def _enum(cls: type) -> SAEnum:
     return SAEnum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
+def staff_display_name(full_name: str, username: str) -> str:
+    return full_name or username
+
+
+def citizen_display_name(first_name: str, last_name: str) -> str:
+    """« Jean DUPONT », the way French administrations write names."""
+    name = " ".join(part for part in (first_name, last_name.upper()) if part)
+    return name or "Citoyen·ne sans nom"
+
+
 class Service(Base):
     """An owning service (Voirie, État civil...) of one of the three entities."""
 
@@ -51,7 +61,7 @@ class StaffUser(Base):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.username
+        return staff_display_name(self.full_name, self.username)
 
     @property
     def entity(self) -> Entity | None:
@@ -128,8 +138,7 @@ class Citizen(Base):
 
     @property
     def display_name(self) -> str:
-        name = " ".join(part for part in (self.first_name, self.last_name.upper()) if part)
-        return name or "Citoyen·ne sans nom"
+        return citizen_display_name(self.first_name, self.last_name)
 
 
 class CitizenPhone(Base):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import CHANNEL_LABELS
+from contact_centre.domain.enums import CHANNEL_LABELS, Channel, QueueStatus
 from contact_centre.queue.models import QueueItem
 
 
@@ -14,26 +14,71 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def item_to_dict(item: QueueItem, now: datetime | None = None) -> dict[str, Any]:
+class ItemFields(NamedTuple):
+    """What an item's event carries, from an ORM item or straight from a snapshot row."""
+
+    id: int
+    channel: Channel
+    status: QueueStatus
+    priority: int
+    summary: str
+    contact_id: int
+    received_at: datetime
+    sla_due_at: datetime
+    claimed_at: datetime | None
+    lease_expires_at: datetime | None
+    version: int
+    claimed_by_id: int | None
+    claimed_by_name: str | None
+    citizen_id: int | None
+    citizen_name: str | None
+    request_id: int | None
+    request_reference: str | None
+
+
+def fields_of(item: QueueItem) -> ItemFields:
+    return ItemFields(
+        id=item.id,
+        channel=item.channel,
+        status=item.status,
+        priority=item.priority,
+        summary=item.summary,
+        contact_id=item.contact_id,
+        received_at=item.received_at,
+        sla_due_at=item.sla_due_at,
+        claimed_at=item.claimed_at,
+        lease_expires_at=item.lease_expires_at,
+        version=item.version,
+        claimed_by_id=item.claimed_by_id,
+        claimed_by_name=item.claimed_by.display_name if item.claimed_by else None,
+        citizen_id=item.citizen_id,
+        citizen_name=item.citizen.display_name if item.citizen else None,
+        request_id=item.request_id,
+        request_reference=item.request.reference if item.request else None,
+    )
+
+
+def fields_to_dict(f: ItemFields, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
-    citizen = item.citizen
     return {
-        "id": item.id,
-        "channel": item.channel.value,
-        "channel_label": CHANNEL_LABELS[item.channel],
-        "received_at": iso(item.received_at),
-        "waiting_seconds": max(0, int((now - item.received_at).total_seconds())),
-        "sla_due_at": iso(item.sla_due_at),
-        "priority": item.priority,
-        "status": item.status.value,
-        "claimed_by": (
-            {"id": item.claimed_by.id, "name": item.claimed_by.display_name} if item.claimed_by else None
-        ),
-        "claimed_at": iso(item.claimed_at),
-        "lease_expires_at": iso(item.lease_expires_at),
-        "citizen": {"id": citizen.id, "name": citizen.display_name} if citizen else None,
-        "summary": item.summary,
-        "contact_id": item.contact_id,
-        "request": ({"id": item.request.id, "reference": item.request.reference} if item.request else None),
-        "version": item.version,
+        "id": f.id,
+        "channel": f.channel.value,
+        "channel_label": CHANNEL_LABELS[f.channel],
+        "received_at": iso(f.received_at),
+        "waiting_seconds": max(0, int((now - f.received_at).total_seconds())),
+        "sla_due_at": iso(f.sla_due_at),
+        "priority": f.priority,
+        "status": f.status.value,
+        "claimed_by": {"id": f.claimed_by_id, "name": f.claimed_by_name} if f.claimed_by_id else None,
+        "claimed_at": iso(f.claimed_at),
+        "lease_expires_at": iso(f.lease_expires_at),
+        "citizen": {"id": f.citizen_id, "name": f.citizen_name} if f.citizen_id else None,
+        "summary": f.summary,
+        "contact_id": f.contact_id,
+        "request": {"id": f.request_id, "reference": f.request_reference} if f.request_id else None,
+        "version": f.version,
     }
+
+
+def item_to_dict(item: QueueItem, now: datetime | None = None) -> dict[str, Any]:
+    return fields_to_dict(fields_of(item), now)

@@ -83,7 +83,7 @@ def test_seed_demo_is_idempotent_and_fills_every_channel(run, rt):
     from contact_centre.queue import service as queue
 
     with rt.new_uow() as uow:
-        channels = {i.channel.value for i in queue.snapshot(uow.session)}
+        channels = {i["channel"] for i in queue.snapshot(uow.session)}
         processes = uow.session.scalar(select(func.count()).select_from(Process))
     assert channels == {"phone", "voicemail", "email", "mail", "counter", "web", "council", "gusp", "patrol"}
     assert processes >= 150

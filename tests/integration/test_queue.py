@@ -18,6 +18,7 @@ from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
 from contact_centre.queue.models import QueueItem
+from contact_centre.queue.serialise import item_to_dict
 from tests.conftest import add_user
 from tests.support.factories import inbound
 
@@ -29,15 +30,16 @@ def test_snapshot_orders_by_priority_then_age(app, rt):
         new_urgent = inbound(rt, uow, Channel.PHONE, received_at=now - timedelta(minutes=1))
         old_urgent = inbound(rt, uow, Channel.COUNTER, received_at=now - timedelta(minutes=5))
         items = queue.snapshot(uow.session)
-        assert [i.id for i in items] == [
-            old_urgent.queue_item_id,
-            new_urgent.queue_item_id,
-            old_low.queue_item_id,
-        ]
-        assert items[0].priority == 1 and items[2].priority == 3
+        assert [i["id"] for i in items] == [old_urgent.queue_item_id, new_urgent.queue_item_id, old_low.queue_item_id]
+        assert items[0]["priority"] == 1 and items[2]["priority"] == 3
+        assert queue.snapshot(uow.session, Channel.EMAIL) == [items[2]]
         # Written channels fall due at closing time of a business day, live ones within minutes.
-        assert items[2].sla_due_at.astimezone(rt.base_calendar.zone).hour == 17
-        assert items[1].sla_due_at - items[1].received_at == timedelta(minutes=3)
+        email_due = datetime.fromisoformat(items[2]["sla_due_at"])
+        assert email_due.astimezone(rt.base_calendar.zone).hour == 17
+        phone = queue.get_item(uow.session, new_urgent.queue_item_id)
+        assert phone.sla_due_at - phone.received_at == timedelta(minutes=3)
+        # The snapshot's rows and an item's own event have one shape.
+        assert {**items[1], "waiting_seconds": 0} == {**item_to_dict(phone), "waiting_seconds": 0}
 
 
 def test_claim_release_complete_transfer_and_their_audit(app, rt):

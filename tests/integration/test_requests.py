@@ -54,6 +54,9 @@ def test_request_gets_a_sequential_reference_a_due_date_and_a_referent(app, rt):
         assert request.referent.username == "ref00"
         assert request.service.name == "Voirie"
         assert queue.get_item(uow.session, item_id).request_id == request.id
+        (row,) = queue.snapshot(uow.session)
+        assert row["request"] == {"id": request.id, "reference": request.reference}
+        assert row["claimed_by"] == {"id": user.id, "name": "Sophie"}
         assert [e.action for e in timeline(uow.session, request.id)] == ["request.created"]
         assert next_reference(uow.session, year)[1] == f"GRC-{year}-000002"
         uow.rollback()
