@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-import pytest
 from sqlalchemy import create_engine, text
 
 from contact_centre.domain.models import Base
@@ -33,7 +33,9 @@ def test_citizen_name_indexes_use_pattern_ops_on_postgresql_and_migrations_go_bo
         with engine.connect() as conn:
             rows = dict(
                 conn.execute(
-                    text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'citizens' AND indexname LIKE 'ix_%'")
+                    text(
+                        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'citizens' AND indexname LIKE 'ix_%'"
+                    )
                 ).all()
             )
     finally:

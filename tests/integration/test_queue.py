@@ -30,7 +30,11 @@ def test_snapshot_orders_by_priority_then_age(app, rt):
         new_urgent = inbound(rt, uow, Channel.PHONE, received_at=now - timedelta(minutes=1))
         old_urgent = inbound(rt, uow, Channel.COUNTER, received_at=now - timedelta(minutes=5))
         items = queue.snapshot(uow.session)
-        assert [i["id"] for i in items] == [old_urgent.queue_item_id, new_urgent.queue_item_id, old_low.queue_item_id]
+        assert [i["id"] for i in items] == [
+            old_urgent.queue_item_id,
+            new_urgent.queue_item_id,
+            old_low.queue_item_id,
+        ]
         assert items[0]["priority"] == 1 and items[2]["priority"] == 3
         assert queue.snapshot(uow.session, Channel.EMAIL) == [items[2]]
         # Written channels fall due at closing time of a business day, live ones within minutes.
