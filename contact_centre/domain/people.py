@@ -17,6 +17,11 @@ def _enum(cls: type) -> SAEnum:
     return SAEnum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
+# Byte order on PostgreSQL, as SQLite's default: one btree then serves both the prefix LIKE and the
+# ORDER BY of a name search (under a linguistic collation it can serve only one of them).
+_SEARCH_KEY = String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
 def staff_display_name(full_name: str, username: str) -> str:
     return full_name or username
 
@@ -103,15 +108,9 @@ class ApiToken(Base):
 class Citizen(Base):
     __tablename__ = "citizens"
     __table_args__ = (
-        # Name search is prefix LIKE; on PostgreSQL (non-C collation) only pattern ops serve it.
-        Index(
-            "ix_citizens_last_key", "last_name_key", postgresql_ops={"last_name_key": "varchar_pattern_ops"}
-        ),
-        Index(
-            "ix_citizens_first_key",
-            "first_name_key",
-            postgresql_ops={"first_name_key": "varchar_pattern_ops"},
-        ),
+        # Name search walks one of these in order and stops after a page (see search_citizens).
+        Index("ix_citizens_last_key", "last_name_key", "first_name_key", "id"),
+        Index("ix_citizens_first_key", "first_name_key", "last_name_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,8 +118,8 @@ class Citizen(Base):
     first_name: Mapped[str] = mapped_column(String(120), default="")
     last_name: Mapped[str] = mapped_column(String(120), default="")
     # Accent- and case-folded copies for search (see identity.fold_name).
-    first_name_key: Mapped[str] = mapped_column(String(120), default="")
-    last_name_key: Mapped[str] = mapped_column(String(120), default="")
+    first_name_key: Mapped[str] = mapped_column(_SEARCH_KEY, default="")
+    last_name_key: Mapped[str] = mapped_column(_SEARCH_KEY, default="")
     address_line: Mapped[str] = mapped_column(String(255), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
