@@ -136,8 +136,9 @@ def record_inbound_contact(
         channel=inbound.channel,
         direction=Direction.INBOUND,
         external_id=inbound.external_id,
-        citizen_id=citizen.id if citizen else None,
-        request_id=request.id if request else None,
+        # The objects, not their ids: the queue item's event is built from them without a reload.
+        citizen=citizen,
+        request=request,
         subject=inbound.subject[:255],
         body=inbound.body,
         hints={"name": inbound.citizen.name, "phone": phone, "email": email},

@@ -9,7 +9,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
@@ -127,7 +127,9 @@ def create_token(uow: UnitOfWork, username: str, label: str = "", actor_id: int 
 
 
 def user_for_token(session: Session, raw: str) -> StaffUser | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(raw)).options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

@@ -72,9 +72,9 @@ def add_item(
         status=QueueStatus.WAITING,
         priority=priority,
         summary=summary[:255],
-        contact_id=contact.id,
-        citizen_id=contact.citizen_id,
-        request_id=contact.request_id,
+        contact=contact,
+        citizen=contact.citizen,
+        request=contact.request,
         received_at=contact.received_at,
         sla_due_at=sla_due_at,
     )
@@ -89,7 +89,6 @@ def add_item(
         request_id=item.request_id,
         after=_state(item) | {"channel": item.channel.value, "priority": priority},
     )
-    item = _load(uow.session, item.id)
     uow.publish("queue:added", item_to_dict(item))
     return item
 
