@@ -4,7 +4,7 @@
 # Creates/drops only the databases bench_p1, bench_p3 and bench_p4. About 10 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-/tmp/venv/bin/python}"
+PY="${PYTHON:-.venv/bin/python}"
 OUT="${BENCH_OUT:-/tmp/bench-out}"
 mkdir -p "$OUT"
 "$PY" bench/p1_contact_to_console.py 2>&1 | tee "$OUT/p1.log"
