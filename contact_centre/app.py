@@ -124,12 +124,14 @@ def _login(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from contact_centre import admin, api, auth, console
+    from contact_centre.channels import phone
 
-    for blueprint in (auth.bp, console.bp, api.bp, admin.bp):
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp):
         app.register_blueprint(blueprint)
-    # Machine clients authenticate with a bearer token, not a session: CSRF does not apply.
+    # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
     csrf = app.extensions["csrf"]
     csrf.exempt(api.bp)
+    csrf.exempt(phone.bp)
 
 
 def _errors(app: Flask) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app, g
@@ -10,6 +12,7 @@ from flask_socketio import SocketIO
 from sqlalchemy.orm import Session
 
 from contact_centre.db import Database
+from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.closures import closure_days
 from contact_centre.domain.storage import FileStorage
@@ -39,6 +42,8 @@ class Runtime:
     jobs: JobRunner
     storage: FileStorage
     base_calendar: BusinessCalendar
+    # Where "now" comes from for business-hours decisions; a test sets a fixed instant.
+    clock: Callable[[], datetime] = utcnow
 
     def session(self) -> Session:
         """The request's session, closed at teardown."""

@@ -52,6 +52,22 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     proxy_hops: int = 0
+    # Phone channel (Twilio Programmable Voice). Without an auth token every webhook is refused.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_api_key: str = ""
+    twilio_api_secret: str = ""
+    twilio_twiml_app_sid: str = ""
+    twilio_number: str = "+33326693838"
+    phone_greeting: str = "Bonjour, vous êtes bien à l'Espace Citoyen de la Ville. Un ambassadeur va vous répondre, merci de patienter."
+    phone_greeting_audio_url: str = ""
+    phone_closed_message: str = (
+        "Bonjour, l'Espace Citoyen est ouvert du lundi au vendredi de 9 heures à 17 heures. "
+        "Nous rouvrirons {next_opening}. Laissez-nous un message après le bip, nous vous rappellerons."
+    )
+    phone_hold_music_url: str = ""
+    phone_max_wait_seconds: int = 300
+    phone_voicemail_max_seconds: int = 120
     testing: bool = False
     # Extra Flask config, for tests only (e.g. WTF_CSRF_ENABLED).
     flask_overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -77,6 +93,18 @@ class Settings:
             rq_queue=env.get("RQ_QUEUE", "espace-citoyen"),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "").lower() in _TRUE,
             proxy_hops=_int(env, "PROXY_HOPS", 0),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+            twilio_api_key=env.get("TWILIO_API_KEY", ""),
+            twilio_api_secret=env.get("TWILIO_API_SECRET", ""),
+            twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID", ""),
+            twilio_number=env.get("TWILIO_NUMBER", "+33326693838"),
+            phone_greeting=env.get("PHONE_GREETING") or cls.phone_greeting,
+            phone_greeting_audio_url=env.get("PHONE_GREETING_AUDIO_URL", ""),
+            phone_closed_message=env.get("PHONE_CLOSED_MESSAGE") or cls.phone_closed_message,
+            phone_hold_music_url=env.get("PHONE_HOLD_MUSIC_URL", ""),
+            phone_max_wait_seconds=_int(env, "PHONE_MAX_WAIT_SECONDS", 300),
+            phone_voicemail_max_seconds=_int(env, "PHONE_VOICEMAIL_MAX_SECONDS", 120),
             allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
         )
 
