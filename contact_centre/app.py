@@ -125,8 +125,9 @@ def _login(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from contact_centre import admin, api, auth, console
     from contact_centre.channels import phone
+    from contact_centre.channels.phone import actions as phone_actions
 
-    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp):
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp):
         app.register_blueprint(blueprint)
     # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
     csrf = app.extensions["csrf"]

@@ -59,6 +59,8 @@ class Settings:
     twilio_api_secret: str = ""
     twilio_twiml_app_sid: str = ""
     twilio_number: str = "+33326693838"
+    # Empty for api.twilio.com; set to a staging or test double of Twilio's REST API.
+    twilio_api_base_url: str = ""
     phone_greeting: str = "Bonjour, vous êtes bien à l'Espace Citoyen de la Ville. Un ambassadeur va vous répondre, merci de patienter."
     phone_greeting_audio_url: str = ""
     phone_closed_message: str = (
@@ -99,6 +101,7 @@ class Settings:
             twilio_api_secret=env.get("TWILIO_API_SECRET", ""),
             twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID", ""),
             twilio_number=env.get("TWILIO_NUMBER", "+33326693838"),
+            twilio_api_base_url=env.get("TWILIO_API_BASE_URL", ""),
             phone_greeting=env.get("PHONE_GREETING") or cls.phone_greeting,
             phone_greeting_audio_url=env.get("PHONE_GREETING_AUDIO_URL", ""),
             phone_closed_message=env.get("PHONE_CLOSED_MESSAGE") or cls.phone_closed_message,

@@ -83,6 +83,10 @@ class Contact(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Set on outbound contacts made while handling a queue item (a callback), to show them in its panel.
+    queue_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_items.id", use_alter=True), index=True
+    )
 
     citizen: Mapped[Citizen | None] = relationship()
     request: Mapped[ServiceRequest | None] = relationship(back_populates="contacts")

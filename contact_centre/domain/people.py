@@ -57,6 +57,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     validator_title: Mapped[ValidatorTitle | None] = mapped_column(_enum(ValidatorTitle))
+    # The ambassador's desk phone (E.164); calls are bridged there, else to the browser.
+    desk_phone: Mapped[str | None] = mapped_column(String(20))
     agent_status: Mapped[AgentStatus] = mapped_column(_enum(AgentStatus), default=AgentStatus.OFFLINE)
     # Bumped on logout and password change: old session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -38,7 +38,7 @@ class QueueItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
-    contact: Mapped[Contact] = relationship()
+    contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
     citizen: Mapped[Citizen | None] = relationship()
     request: Mapped[ServiceRequest | None] = relationship()
     claimed_by: Mapped[StaffUser | None] = relationship()

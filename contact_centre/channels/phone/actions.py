@@ -1,0 +1,79 @@
+"""What an ambassador does with a call from the console: the one-click callback."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from twilio.twiml.voice_response import Dial, VoiceResponse
+
+from contact_centre.channels.phone.rest import TwilioVoice
+from contact_centre.channels.phone.twiml import VOICE
+from contact_centre.domain.enums import CONSOLE_ROLES, Channel
+from contact_centre.domain.errors import DomainError
+from contact_centre.domain.identity import format_phone_national
+from contact_centre.domain.outbound import number_to_call_back, record_outbound_contact
+from contact_centre.domain.people import StaffUser
+from contact_centre.runtime import runtime
+from contact_centre.web import domain_error_json, roles_required
+
+bp = Blueprint("phone_actions", __name__, url_prefix="/console/api/phone")
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> ResponseReturnValue:
+    return domain_error_json(exc)
+
+
+def client_identity(user: StaffUser) -> str:
+    """The ambassador's identity for the Twilio Voice SDK in the browser."""
+    return f"ambassadeur-{user.username}"
+
+
+def bridge_to(user: StaffUser, caller_id: str) -> VoiceResponse:
+    """The citizen's leg, once they pick up: connect them to the ambassador's desk or browser."""
+    twiml = VoiceResponse()
+    twiml.say("Bonjour, l'Espace Citoyen de la Ville vous rappelle. Merci de patienter un instant.", **VOICE)
+    dial = Dial(caller_id=caller_id)
+    if user.desk_phone:
+        dial.number(user.desk_phone)
+    else:
+        dial.client(client_identity(user))
+    twiml.append(dial)
+    return twiml
+
+
+@bp.post("/items/<int:item_id>/callback")
+@roles_required(*CONSOLE_ROLES)
+def callback(item_id: int) -> ResponseReturnValue:
+    rt = runtime()
+    body = request.get_json(silent=True) or {}
+    requested = str(body.get("to", "")) if isinstance(body, dict) else ""
+    with rt.uow() as uow:
+        number = number_to_call_back(uow, item_id, current_user.id, requested)
+        agent = uow.session.get(StaffUser, current_user.id)
+        assert agent is not None
+        # Twilio first: if it refuses, nothing is written and the ambassador sees why.
+        call_sid = TwilioVoice(rt.settings).place_call(
+            to=number,
+            twiml=str(bridge_to(agent, rt.settings.twilio_number)),
+            status_callback=url_for("phone.status", _external=True),
+        )
+        contact = record_outbound_contact(
+            uow,
+            item_id,
+            current_user.id,
+            channel=Channel.PHONE,
+            external_id=call_sid,
+            subject=f"Rappel du {format_phone_national(number)}",
+            payload={
+                "call_sid": call_sid,
+                "to": number,
+                "from": rt.settings.twilio_number,
+                "outcome": "callback",
+                "direction": "outbound-api",
+                "status": "queued",
+            },
+        )
+        uow.commit()
+    return jsonify({"ok": True, "contact_id": contact.id, "call_sid": call_sid, "to": number}), 201

@@ -1,0 +1,55 @@
+"""Twilio's REST API, for what the app starts itself: callbacks and bridging a waiting caller."""
+
+from __future__ import annotations
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.rest import Client
+
+from contact_centre.domain.errors import N_, DomainError
+from contact_centre.settings import Settings
+
+
+class TelephonyUnavailable(DomainError):
+    code = "telephony_unavailable"
+    http_status = 502
+
+
+class TwilioVoice:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        if not (settings.twilio_account_sid and settings.twilio_auth_token):
+            self.client: Client | None = None
+            return
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token)
+        if settings.twilio_api_base_url:
+            # A staging or test double of api.twilio.com; the requests are otherwise unchanged.
+            self.client.api.base_url = settings.twilio_api_base_url
+
+    def _checked(self) -> Client:
+        if self.client is None:
+            raise TelephonyUnavailable(
+                N_("La téléphonie n'est pas configurée (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).")
+            )
+        return self.client
+
+    def place_call(self, to: str, twiml: str, status_callback: str) -> str:
+        """Calls `to` from the city's single number; returns the new CallSid."""
+        try:
+            call = self._checked().calls.create(
+                to=to,
+                from_=self.settings.twilio_number,
+                twiml=twiml,
+                status_callback=status_callback,
+                status_callback_method="POST",
+            )
+        except (TwilioRestException, TwilioException, OSError) as exc:
+            raise TelephonyUnavailable(
+                N_("Twilio a refusé l'appel ({detail}). Réessayez dans un instant."), detail=_detail(exc)
+            ) from exc
+        return str(call.sid)
+
+
+def _detail(exc: Exception) -> str:
+    if isinstance(exc, TwilioRestException):
+        return f"erreur {exc.status}"
+    return "service injoignable"

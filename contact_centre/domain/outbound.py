@@ -1,0 +1,69 @@
+"""Contacts the city starts itself (a callback), recorded on the item they were made for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contact_centre.domain.audit import record_event
+from contact_centre.domain.cases import Contact
+from contact_centre.domain.citizens import checked_phone
+from contact_centre.domain.enums import Channel, Direction, QueueStatus
+from contact_centre.domain.errors import N_, Conflict, InvalidInput
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue import service as queue
+
+
+def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested: str = "") -> str:
+    """The number to call for this item: the one asked for, else the caller's, else the citizen's."""
+    item = queue.get_item(uow.session, item_id)
+    if item.status is not QueueStatus.CLAIMED or item.claimed_by_id != actor_id:
+        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    if requested.strip():
+        return checked_phone(requested)
+    contact = uow.session.get(Contact, item.contact_id)
+    assert contact is not None
+    candidates = [contact.hints.get("phone", "")]
+    if item.citizen is not None:
+        candidates += [p.e164 for p in item.citizen.phones]
+    for number in candidates:
+        if number:
+            return number
+    raise InvalidInput(N_("Aucun numéro connu pour rappeler : saisissez-en un."))
+
+
+def record_outbound_contact(
+    uow: UnitOfWork,
+    item_id: int,
+    actor_id: int,
+    *,
+    channel: Channel,
+    external_id: str,
+    subject: str,
+    payload: Mapping[str, Any],
+) -> Contact:
+    item = queue.get_item(uow.session, item_id)
+    contact = Contact(
+        channel=channel,
+        direction=Direction.OUTBOUND,
+        external_id=external_id,
+        citizen_id=item.citizen_id,
+        request_id=item.request_id,
+        queue_item_id=item.id,
+        subject=subject[:255],
+        payload=dict(payload),
+        created_by_id=actor_id,
+    )
+    uow.session.add(contact)
+    uow.session.flush()
+    record_event(
+        uow.session,
+        actor_id=actor_id,
+        action="contact.outbound",
+        entity_type="contact",
+        entity_id=contact.id,
+        request_id=item.request_id,
+        after={"channel": channel.value, "queue_item_id": item.id, **dict(payload)},
+    )
+    queue.publish_update(uow, item)
+    return contact

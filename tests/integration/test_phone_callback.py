@@ -1,0 +1,116 @@
+"""The one-click callback: an outbound call through Twilio's REST API (faked at the HTTP layer)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from contact_centre.domain.cases import Contact
+from contact_centre.domain.enums import Direction
+from contact_centre.domain.people import StaffUser
+from tests.conftest import PASSWORD, add_user
+from tests.integration.test_phone_webhooks import TOKEN, call, signed_post
+from tests.support.clients import ConsoleClient, login
+from tests.support.fake_twilio import start_fake_twilio
+
+ACCOUNT = "AC" + "0" * 32
+
+
+@pytest.fixture
+def fake_twilio():
+    fake = start_fake_twilio()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def phone_app(app, fake_twilio):
+    rt = app.extensions["espace_citoyen"]
+    rt.settings = replace(
+        rt.settings, twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake_twilio.url
+    )
+    rt.clock = lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    return app
+
+
+@pytest.fixture
+def missed_call(phone_app, served):
+    """Sophie has claimed the item of a call that hung up while waiting."""
+    client = phone_app.test_client()
+    assert signed_post(client, "/phone/voice", call()).status_code == 200
+    signed_post(client, "/phone/status", call() | {"CallStatus": "completed"})
+    add_user(phone_app, "sophie", full_name="Sophie Marchal")
+    http = login(served.url, "sophie", PASSWORD)
+    console = ConsoleClient().connect(served.url, http)
+    item = console.wait_for("queue:snapshot")["items"][0]
+    assert item["summary"].startswith("Appel manqué")
+    assert console.call("queue:claim", {"item_id": item["id"]})["ok"]
+    yield http, item["id"], console
+    console.disconnect()
+
+
+def test_callback_calls_the_citizen_from_the_single_number_and_logs_it(
+    phone_app, served, fake_twilio, missed_call
+):
+    http, item_id, console = missed_call
+    response = http.post(f"{served.url}/console/api/phone/items/{item_id}/callback", json={})
+    assert response.status_code == 201, response.text
+    (sent,) = fake_twilio.requests
+    assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT}/Calls.json"
+    assert sent.username == ACCOUNT
+    assert sent.form["To"] == ["+33612345678"] and sent.form["From"] == ["+33326693838"]
+    assert sent.form["StatusCallback"] == [f"{served.url}/phone/status"]
+    twiml = sent.form["Twiml"][0]
+    assert '<Dial callerId="+33326693838"><Client>ambassadeur-sophie</Client></Dial>' in twiml
+    assert 'language="fr-FR"' in twiml
+    console.wait_for("queue:updated", lambda e: e["id"] == item_id)
+    with phone_app.app_context():
+        rt = phone_app.extensions["espace_citoyen"]
+        with rt.new_uow() as uow:
+            outbound = uow.session.scalar(select(Contact).where(Contact.direction == Direction.OUTBOUND))
+            assert outbound.queue_item_id == item_id and outbound.external_id == response.json()["call_sid"]
+            assert outbound.payload["outcome"] == "callback"
+
+
+def test_a_desk_phone_gets_the_call_instead_of_the_browser(phone_app, served, fake_twilio, missed_call):
+    http, item_id, _console = missed_call
+    with phone_app.app_context():
+        rt = phone_app.extensions["espace_citoyen"]
+        with rt.new_uow() as uow:
+            uow.session.scalar(
+                select(StaffUser).where(StaffUser.username == "sophie")
+            ).desk_phone = "+33326690995"
+            uow.commit()
+    assert http.post(f"{served.url}/console/api/phone/items/{item_id}/callback", json={}).status_code == 201
+    assert "<Number>+33326690995</Number>" in fake_twilio.requests[0].form["Twiml"][0]
+
+
+def test_twilio_errors_and_bad_numbers_write_nothing(phone_app, served, fake_twilio, missed_call):
+    http, item_id, _console = missed_call
+    url = f"{served.url}/console/api/phone/items/{item_id}/callback"
+    bad = http.post(url, json={"to": "12"})
+    assert (
+        bad.status_code == 400 and bad.json()["error"]["message"] == "Numéro de téléphone invalide : « 12 »"
+    )
+    fake_twilio.fail_with = 500
+    refused = http.post(url, json={})
+    assert refused.status_code == 502
+    assert (
+        refused.json()["error"]["message"]
+        == "Twilio a refusé l'appel (erreur 500). Réessayez dans un instant."
+    )
+    fake_twilio.fail_with = None
+    with phone_app.app_context():
+        rt = phone_app.extensions["espace_citoyen"]
+        with rt.new_uow() as uow:
+            assert (
+                uow.session.scalars(select(Contact).where(Contact.direction == Direction.OUTBOUND)).all()
+                == []
+            )
+    add_user(phone_app, "nadia")
+    not_hers = login(served.url, "nadia", PASSWORD).post(url, json={})
+    assert not_hers.status_code == 409
+    assert not_hers.json()["error"]["message"] == "Prenez d'abord cet élément en charge."
