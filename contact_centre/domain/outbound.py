@@ -32,6 +32,22 @@ def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested:
     raise InvalidInput(N_("Aucun numéro connu pour rappeler : saisissez-en un."))
 
 
+def waiting_call(uow: UnitOfWork, item_id: int, actor_id: int) -> str:
+    """The CallSid of the caller waiting behind this claimed item."""
+    item = queue.get_item(uow.session, item_id)
+    if item.status is not QueueStatus.CLAIMED or item.claimed_by_id != actor_id:
+        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    contact = uow.session.get(Contact, item.contact_id)
+    assert contact is not None
+    if contact.channel is not Channel.PHONE or not contact.external_id:
+        raise InvalidInput(N_("Cet élément n'est pas un appel en attente."))
+    if contact.payload.get("status") in ("completed", "busy", "failed", "no-answer", "canceled"):
+        raise Conflict(N_("L'appelant a raccroché : proposez-lui un rappel."))
+    if contact.payload.get("outcome") == "answered":
+        raise Conflict(N_("Cet appel a déjà été pris."))
+    return contact.external_id
+
+
 def record_outbound_contact(
     uow: UnitOfWork,
     item_id: int,

@@ -114,3 +114,83 @@ def test_twilio_errors_and_bad_numbers_write_nothing(phone_app, served, fake_twi
     not_hers = login(served.url, "nadia", PASSWORD).post(url, json={})
     assert not_hers.status_code == 409
     assert not_hers.json()["error"]["message"] == "Prenez d'abord cet élément en charge."
+
+
+@pytest.fixture
+def waiting_call_claimed(phone_app, served):
+    """A caller waits in the Twilio queue; Sophie has claimed the item."""
+    assert signed_post(phone_app.test_client(), "/phone/voice", call()).status_code == 200
+    add_user(phone_app, "sophie", full_name="Sophie Marchal")
+    http = login(served.url, "sophie", PASSWORD)
+    console = ConsoleClient().connect(served.url, http)
+    item = console.wait_for("queue:snapshot")["items"][0]
+    assert console.call("queue:claim", {"item_id": item["id"]})["ok"]
+    yield http, item["id"]
+    console.disconnect()
+
+
+def test_answering_bridges_the_waiting_caller_to_the_ambassador(
+    phone_app, served, fake_twilio, waiting_call_claimed
+):
+    http, item_id = waiting_call_claimed
+    url = f"{served.url}/console/api/phone/items/{item_id}/answer"
+    answered = http.post(url, json={})
+    assert answered.status_code == 200, answered.text
+    (sent,) = fake_twilio.requests
+    assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT}/Calls/CA0001.json"
+    assert '<Dial callerId="+33326693838"><Client>ambassadeur-sophie</Client></Dial>' in sent.form["Twiml"][0]
+    twice = http.post(url, json={})
+    assert twice.status_code == 409 and twice.json()["error"]["message"] == "Cet appel a déjà été pris."
+    with phone_app.app_context():
+        rt = phone_app.extensions["espace_citoyen"]
+        with rt.new_uow() as uow:
+            contact = uow.session.scalar(select(Contact).where(Contact.external_id == "CA0001"))
+            assert (
+                contact.payload["outcome"] == "answered"
+                and contact.payload["answered_by"] == "Sophie Marchal"
+            )
+
+
+def test_answering_a_caller_who_hung_up_or_when_twilio_fails(
+    phone_app, served, fake_twilio, waiting_call_claimed
+):
+    http, item_id = waiting_call_claimed
+    url = f"{served.url}/console/api/phone/items/{item_id}/answer"
+    fake_twilio.fail_with = 404
+    lost = http.post(url, json={})
+    assert lost.status_code == 502
+    assert (
+        lost.json()["error"]["message"]
+        == "Impossible de prendre l'appel (erreur 404) : l'appelant a peut-être raccroché."
+    )
+    signed_post(phone_app.test_client(), "/phone/status", call() | {"CallStatus": "completed"})
+    gone = http.post(url, json={})
+    assert (
+        gone.status_code == 409
+        and gone.json()["error"]["message"] == "L'appelant a raccroché : proposez-lui un rappel."
+    )
+
+
+def test_browser_calls_get_a_signed_voice_token(phone_app, served):
+    from twilio.jwt import Jwt
+
+    add_user(phone_app, "sophie")
+    http = login(served.url, "sophie", PASSWORD)
+    unconfigured = http.get(f"{served.url}/console/api/phone/token")
+    assert unconfigured.status_code == 503 and "pas configurés" in unconfigured.json()["error"]["message"]
+    rt = phone_app.extensions["espace_citoyen"]
+    rt.settings = replace(
+        rt.settings,
+        twilio_api_key="SK" + "1" * 32,
+        twilio_api_secret="secret-api-de-test-assez-long-32-octets",
+        twilio_twiml_app_sid="AP" + "2" * 32,
+    )
+    body = http.get(f"{served.url}/console/api/phone/token").json()
+    assert body["identity"] == "ambassadeur-sophie"
+    payload = Jwt.from_jwt(body["token"], "secret-api-de-test-assez-long-32-octets").payload
+    assert payload["grants"]["identity"] == "ambassadeur-sophie"
+    assert payload["grants"]["voice"] == {
+        "incoming": {"allow": True},
+        "outgoing": {"application_sid": "AP" + "2" * 32},
+    }
+    assert payload["iss"] == "SK" + "1" * 32 and payload["sub"] == ACCOUNT

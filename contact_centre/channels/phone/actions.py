@@ -5,19 +5,25 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import VoiceGrant
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from contact_centre.channels.phone.rest import TwilioVoice
+from contact_centre.channels.phone.rest import TelephonyNotConfigured, TwilioVoice
 from contact_centre.channels.phone.twiml import VOICE
+from contact_centre.domain.contact_updates import update_contact
 from contact_centre.domain.enums import CONSOLE_ROLES, Channel
-from contact_centre.domain.errors import DomainError
+from contact_centre.domain.errors import N_, DomainError
 from contact_centre.domain.identity import format_phone_national
-from contact_centre.domain.outbound import number_to_call_back, record_outbound_contact
+from contact_centre.domain.outbound import number_to_call_back, record_outbound_contact, waiting_call
 from contact_centre.domain.people import StaffUser
 from contact_centre.runtime import runtime
 from contact_centre.web import domain_error_json, roles_required
 
 bp = Blueprint("phone_actions", __name__, url_prefix="/console/api/phone")
+CALLBACK_ANNOUNCE = "Bonjour, l'Espace Citoyen de la Ville vous rappelle. Merci de patienter un instant."
+ANSWER_ANNOUNCE = "Un ambassadeur prend votre appel."
+TOKEN_TTL_SECONDS = 3600
 
 
 @bp.errorhandler(DomainError)
@@ -30,10 +36,10 @@ def client_identity(user: StaffUser) -> str:
     return f"ambassadeur-{user.username}"
 
 
-def bridge_to(user: StaffUser, caller_id: str) -> VoiceResponse:
-    """The citizen's leg, once they pick up: connect them to the ambassador's desk or browser."""
+def bridge_to(user: StaffUser, caller_id: str, announce: str) -> VoiceResponse:
+    """Connects the citizen's leg to the ambassador's desk phone, or to their browser."""
     twiml = VoiceResponse()
-    twiml.say("Bonjour, l'Espace Citoyen de la Ville vous rappelle. Merci de patienter un instant.", **VOICE)
+    twiml.say(announce, **VOICE)
     dial = Dial(caller_id=caller_id)
     if user.desk_phone:
         dial.number(user.desk_phone)
@@ -56,7 +62,7 @@ def callback(item_id: int) -> ResponseReturnValue:
         # Twilio first: if it refuses, nothing is written and the ambassador sees why.
         call_sid = TwilioVoice(rt.settings).place_call(
             to=number,
-            twiml=str(bridge_to(agent, rt.settings.twilio_number)),
+            twiml=str(bridge_to(agent, rt.settings.twilio_number, CALLBACK_ANNOUNCE)),
             status_callback=url_for("phone.status", _external=True),
         )
         contact = record_outbound_contact(
@@ -77,3 +83,48 @@ def callback(item_id: int) -> ResponseReturnValue:
         )
         uow.commit()
     return jsonify({"ok": True, "contact_id": contact.id, "call_sid": call_sid, "to": number}), 201
+
+
+@bp.post("/items/<int:item_id>/answer")
+@roles_required(*CONSOLE_ROLES)
+def answer(item_id: int) -> ResponseReturnValue:
+    """Bridges the waiting caller of a claimed phone item to the ambassador who claimed it."""
+    rt = runtime()
+    with rt.uow() as uow:
+        call_sid = waiting_call(uow, item_id, current_user.id)
+        agent = uow.session.get(StaffUser, current_user.id)
+        assert agent is not None
+        TwilioVoice(rt.settings).redirect_call(
+            call_sid, str(bridge_to(agent, rt.settings.twilio_number, ANSWER_ANNOUNCE))
+        )
+        update_contact(
+            uow,
+            (Channel.PHONE,),
+            call_sid,
+            {"outcome": "answered", "answered_by": agent.display_name, "answered_by_id": agent.id},
+        )
+        uow.commit()
+    return jsonify({"ok": True, "call_sid": call_sid, "to": agent.desk_phone or client_identity(agent)})
+
+
+@bp.get("/token")
+@roles_required(*CONSOLE_ROLES)
+def token() -> ResponseReturnValue:
+    """An access token for the Twilio Voice SDK in the ambassador's browser."""
+    settings = runtime().settings
+    if not (settings.twilio_account_sid and settings.twilio_api_key and settings.twilio_api_secret):
+        raise TelephonyNotConfigured(
+            N_("Les appels dans le navigateur ne sont pas configurés (TWILIO_API_KEY…).")
+        )
+    identity = client_identity(current_user)
+    access = AccessToken(
+        settings.twilio_account_sid,
+        settings.twilio_api_key,
+        settings.twilio_api_secret,
+        identity=identity,
+        ttl=TOKEN_TTL_SECONDS,
+    )
+    access.add_grant(
+        VoiceGrant(outgoing_application_sid=settings.twilio_twiml_app_sid or None, incoming_allow=True)
+    )
+    return jsonify({"token": access.to_jwt(), "identity": identity, "ttl": TOKEN_TTL_SECONDS})

@@ -14,6 +14,11 @@ class TelephonyUnavailable(DomainError):
     http_status = 502
 
 
+class TelephonyNotConfigured(TelephonyUnavailable):
+    code = "telephony_not_configured"
+    http_status = 503
+
+
 class TwilioVoice:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -47,6 +52,16 @@ class TwilioVoice:
                 N_("Twilio a refusé l'appel ({detail}). Réessayez dans un instant."), detail=_detail(exc)
             ) from exc
         return str(call.sid)
+
+    def redirect_call(self, call_sid: str, twiml: str) -> None:
+        """Takes a caller out of the waiting queue into new instructions (bridging them to an ambassador)."""
+        try:
+            self._checked().calls(call_sid).update(twiml=twiml)
+        except (TwilioRestException, TwilioException, OSError) as exc:
+            raise TelephonyUnavailable(
+                N_("Impossible de prendre l'appel ({detail}) : l'appelant a peut-être raccroché."),
+                detail=_detail(exc),
+            ) from exc
 
 
 def _detail(exc: Exception) -> str:
