@@ -189,5 +189,35 @@ def serve_cmd(host: str, port: int) -> None:
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
 
 
+@main.group("phone", help="Canal téléphonique (Twilio).")
+def phone_group() -> None:
+    pass
+
+
+@phone_group.command(
+    "simulate", help="Joue le rôle de Twilio contre une application en marche (requêtes signées)."
+)
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Adresse de l'application.")
+@click.option("--from", "caller", default="+33612345678", show_default=True, help="Numéro de l'appelant.")
+@click.option(
+    "--outcome", type=click.Choice(["hangup", "voicemail", "wait"]), default="hangup", show_default=True
+)
+@click.option("--polls", default=3, show_default=True, help="Annonces d'attente avant l'issue.")
+def phone_simulate_cmd(url: str, caller: str, outcome: str, polls: int) -> None:
+    from contact_centre.channels.phone.simulate import SimulationError, simulate_call
+
+    token = Settings.from_env().twilio_auth_token
+    if not token:
+        _fail(
+            "TWILIO_AUTH_TOKEN doit être défini, le même que celui de l'application (toute valeur en démonstration)."
+        )
+    try:
+        simulate_call(url, token, caller, outcome=outcome, polls=polls, echo=click.echo)
+    except SimulationError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"Application injoignable à {url} : {exc}")
+
+
 if __name__ == "__main__":
     main()
