@@ -62,5 +62,7 @@ def test_a_simulated_call_on_a_holiday_leaves_a_voicemail(app, served, console):
 def test_a_wrong_token_is_refused_and_said(app, served, console):
     result = simulate(served.url, token="pas-le-bon")
     assert result.exit_code == 1 and "/phone/voice a répondu 403" in result.output
-    no_token = CliRunner(env={"TWILIO_AUTH_TOKEN": ""}).invoke(main, ["phone", "simulate", "--url", served.url])
+    no_token = CliRunner(env={"TWILIO_AUTH_TOKEN": ""}).invoke(
+        main, ["phone", "simulate", "--url", served.url]
+    )
     assert no_token.exit_code == 1 and "TWILIO_AUTH_TOKEN doit être défini" in no_token.output
