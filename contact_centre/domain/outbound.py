@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.citizens import checked_phone
 from contact_centre.domain.enums import Channel, Direction, QueueStatus
-from contact_centre.domain.errors import N_, Conflict, InvalidInput
+from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
 
@@ -46,6 +48,20 @@ def waiting_call(uow: UnitOfWork, item_id: int, actor_id: int) -> str:
     if contact.payload.get("outcome") == "answered":
         raise Conflict(N_("Cet appel a déjà été pris."))
     return contact.external_id
+
+
+def voicemail_url(session: Session, item_id: int) -> str:
+    item = queue.get_item(session, item_id)
+    contact = session.get(Contact, item.contact_id)
+    assert contact is not None
+    url = (
+        contact.payload.get("recording_url")
+        if contact.channel in (Channel.PHONE, Channel.VOICEMAIL)
+        else None
+    )
+    if not url:
+        raise NotFound(N_("Pas de message vocal pour cet élément."))
+    return str(url)
 
 
 def record_outbound_contact(

@@ -194,3 +194,62 @@ def test_browser_calls_get_a_signed_voice_token(phone_app, served):
         "outgoing": {"application_sid": "AP" + "2" * 32},
     }
     assert payload["iss"] == "SK" + "1" * 32 and payload["sub"] == ACCOUNT
+
+
+def test_a_voicemail_is_played_through_the_app_without_twilio_credentials(phone_app, served, fake_twilio):
+    from tests.support.fake_twilio import RECORDING
+
+    client = phone_app.test_client()
+    phone_app.extensions["espace_citoyen"].clock = lambda: datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    signed_post(client, "/phone/voice", call(sid="CA0003"))
+    recording_url = f"{fake_twilio.url}/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE0003"
+    signed_post(
+        client,
+        "/phone/recording",
+        {
+            "CallSid": "CA0003",
+            "RecordingSid": "RE0003",
+            "RecordingDuration": "9",
+            "RecordingStatus": "completed",
+            "RecordingUrl": recording_url,
+        },
+    )
+    add_user(phone_app, "sophie")
+    http = login(served.url, "sophie", PASSWORD)
+    console = ConsoleClient().connect(served.url, http)
+    item_id = console.wait_for("queue:snapshot")["items"][0]["id"]
+    console.disconnect()
+    played = http.get(f"{served.url}/console/api/phone/items/{item_id}/recording")
+    assert played.status_code == 200 and played.headers["Content-Type"] == "audio/mpeg"
+    assert played.content == RECORDING
+    (fetched,) = [r for r in fake_twilio.requests if r.method == "GET"]
+    assert (
+        fetched.path == f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE0003.mp3"
+        and fetched.username == ACCOUNT
+    )
+    assert TOKEN not in played.text
+
+
+def test_a_recording_url_elsewhere_than_twilio_is_never_fetched(phone_app, served, fake_twilio):
+    client = phone_app.test_client()
+    phone_app.extensions["espace_citoyen"].clock = lambda: datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    signed_post(client, "/phone/voice", call(sid="CA0004"))
+    signed_post(
+        client,
+        "/phone/recording",
+        {
+            "CallSid": "CA0004",
+            "RecordingSid": "RE4",
+            "RecordingStatus": "completed",
+            "RecordingUrl": "http://169.254.169.254/latest/meta-data",
+        },
+    )
+    add_user(phone_app, "sophie")
+    http = login(served.url, "sophie", PASSWORD)
+    console = ConsoleClient().connect(served.url, http)
+    item_id = console.wait_for("queue:snapshot")["items"][0]["id"]
+    console.disconnect()
+    refused = http.get(f"{served.url}/console/api/phone/items/{item_id}/recording")
+    assert refused.status_code == 502
+    assert refused.json()["error"]["message"] == "Adresse d'enregistrement inattendue : lecture refusée."
+    assert fake_twilio.requests == []

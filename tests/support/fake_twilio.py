@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+RECORDING = b"ID3\x04\x00fake mp3 bytes of a voicemail"
+
 
 @dataclass
 class Recorded:
@@ -52,6 +54,19 @@ def start_fake_twilio() -> FakeTwilio:
             sid = f"CAfake{fake.calls:026d}"
             self._send(201, {"sid": sid, "status": "queued", "to": form.get("To", [""])[0],
                              "from": form.get("From", [""])[0]})  # fmt: skip
+
+        def do_GET(self) -> None:
+            auth = self.headers.get("Authorization", "").removeprefix("Basic ")
+            username = base64.b64decode(auth).decode().split(":")[0] if auth else ""
+            fake.requests.append(Recorded("GET", self.path, {}, username))
+            if not self.path.endswith(".mp3") or fake.fail_with:
+                self._send(fake.fail_with or 404, {"code": 20404, "message": "Not found"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/mpeg")
+            self.send_header("Content-Length", str(len(RECORDING)))
+            self.end_headers()
+            self.wfile.write(RECORDING)
 
         def _send(self, status: int, body: dict[str, object]) -> None:
             data = json.dumps(body).encode()

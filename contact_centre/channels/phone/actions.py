@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from twilio.jwt.access_token import AccessToken
@@ -15,7 +15,12 @@ from contact_centre.domain.contact_updates import update_contact
 from contact_centre.domain.enums import CONSOLE_ROLES, Channel
 from contact_centre.domain.errors import N_, DomainError
 from contact_centre.domain.identity import format_phone_national
-from contact_centre.domain.outbound import number_to_call_back, record_outbound_contact, waiting_call
+from contact_centre.domain.outbound import (
+    number_to_call_back,
+    record_outbound_contact,
+    voicemail_url,
+    waiting_call,
+)
 from contact_centre.domain.people import StaffUser
 from contact_centre.runtime import runtime
 from contact_centre.web import domain_error_json, roles_required
@@ -128,3 +133,17 @@ def token() -> ResponseReturnValue:
         VoiceGrant(outgoing_application_sid=settings.twilio_twiml_app_sid or None, incoming_allow=True)
     )
     return jsonify({"token": access.to_jwt(), "identity": identity, "ttl": TOKEN_TTL_SECONDS})
+
+
+@bp.get("/items/<int:item_id>/recording")
+@roles_required(*CONSOLE_ROLES)
+def recording(item_id: int) -> ResponseReturnValue:
+    """The voicemail, proxied: the browser never sees Twilio's credentials."""
+    rt = runtime()
+    url = voicemail_url(rt.session(), item_id)
+    upstream = TwilioVoice(rt.settings).recording(url)
+    return Response(
+        stream_with_context(upstream.iter_content(64 * 1024)),
+        mimetype="audio/mpeg",
+        headers={"Cache-Control": "private, max-age=0"},
+    )

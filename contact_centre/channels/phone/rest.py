@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
@@ -62,6 +63,32 @@ class TwilioVoice:
                 N_("Impossible de prendre l'appel ({detail}) : l'appelant a peut-être raccroché."),
                 detail=_detail(exc),
             ) from exc
+
+    def recording(self, recording_url: str) -> requests.Response:
+        """Streams a recording with the account's credentials, which never reach the browser.
+
+        Only Twilio's own API host is fetched: the URL came in a webhook, and the app must not be
+        made to fetch arbitrary addresses with its credentials.
+        """
+        allowed = (self.settings.twilio_api_base_url or "https://api.twilio.com").rstrip("/") + "/"
+        if not recording_url.startswith(allowed):
+            raise TelephonyUnavailable(N_("Adresse d'enregistrement inattendue : lecture refusée."))
+        self._checked()
+        try:
+            response = requests.get(
+                recording_url + ".mp3",
+                auth=(self.settings.twilio_account_sid, self.settings.twilio_auth_token),
+                stream=True,
+                timeout=10,
+            )
+        except requests.RequestException as exc:
+            raise TelephonyUnavailable(N_("Enregistrement indisponible (service injoignable).")) from exc
+        if response.status_code != 200:
+            response.close()
+            raise TelephonyUnavailable(
+                N_("Enregistrement indisponible (erreur {status})."), status=response.status_code
+            )
+        return response
 
 
 def _detail(exc: Exception) -> str:

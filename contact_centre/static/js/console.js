@@ -13,6 +13,11 @@
   // copy (<script type="application/json" id="console-i18n">). Placeholders are {name}.
   // ---------------------------------------------------------------------------------------------
   const STRINGS = {
+    callWaiting: 'Appel en attente : décrochez pour parler à l’appelant.',
+    callAnswered: 'Appel pris par {name}.',
+    callEnded: 'Appel terminé ({status}).',
+    callbackPlaced: 'Rappel en cours vers {to} : décrochez votre poste.',
+    answerPlaced: 'L’appelant vous est transféré.',
     claim: 'Prendre',
     open: 'Ouvrir',
     claimedBy: 'Pris par {name}',
@@ -965,6 +970,8 @@
     });
     $('contact-attachments-block').hidden = attachments.length === 0;
 
+    renderPhone(detail, contact);
+
     // b) Citoyen
     resetCitizen(detail, hints);
 
@@ -1392,6 +1399,63 @@
       closingOnPurpose = false;
     }
   }
+
+  // Phone and voicemail items: answer the waiting caller, call back, play the message.
+  const ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+  function renderPhone(detail, contact) {
+    const isCall = detail.channel === 'phone' || detail.channel === 'voicemail';
+    $('phone-section').hidden = !isCall;
+    if (!isCall) return;
+    const payload = contact.payload || {};
+    const waiting = detail.channel === 'phone' && contact.direction === 'inbound'
+      && ENDED.indexOf(payload.status) === -1 && payload.outcome !== 'answered';
+    $('answer-call').hidden = !waiting;
+    let state = '';
+    if (payload.outcome === 'answered') state = fmt(T.callAnswered, { name: payload.answered_by || '' });
+    else if (waiting) state = T.callWaiting;
+    else if (payload.status) state = fmt(T.callEnded, { status: payload.status });
+    setText('call-state', state);
+    const player = $('voicemail-player');
+    if (payload.recording_sid) {
+      player.src = '/console/api/phone/items/' + detail.id + '/recording';
+      $('voicemail-block').hidden = false;
+    } else {
+      player.removeAttribute('src');
+      $('voicemail-block').hidden = true;
+    }
+    $('call-back-number').value = '';
+  }
+
+  $('answer-call').addEventListener('click', (event) => {
+    const id = openItemId;
+    if (id === null) return;
+    withBusy(event.currentTarget, async () => {
+      const result = await api('POST', '/console/api/phone/items/' + id + '/answer', {});
+      if (!result.ok) {
+        apiError(result);
+        return;
+      }
+      clearError();
+      setText('call-state', T.answerPlaced);
+      $('answer-call').hidden = true;
+    });
+  });
+
+  $('call-back-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const id = openItemId;
+    if (id === null) return;
+    withBusy($('call-back'), async () => {
+      const to = $('call-back-number').value.trim();
+      const result = await api('POST', '/console/api/phone/items/' + id + '/callback', to ? { to: to } : {});
+      if (!result.ok) {
+        apiError(result);
+        return;
+      }
+      clearError();
+      setText('call-state', fmt(T.callbackPlaced, { to: result.data.to }));
+    });
+  });
 
   $('complete-item').addEventListener('click', (event) => {
     const id = openItemId;
