@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from contact_centre.channels.phone.transcription import transcriber_for
 from contact_centre.db import Database
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.people import StaffUser
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = (settings or Settings.from_env()).resolved()
+    transcriber_for(settings.phone_transcriber)  # an unknown name stops the start, with its name
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,

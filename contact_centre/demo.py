@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,8 +14,10 @@ from contact_centre.domain.enums import Channel, Role, ValidatorTitle
 from contact_centre.domain.intake import CitizenHints, InboundContact, record_inbound_contact
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.staff import create_user, hash_password
+from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.migrate import upgrade
-from contact_centre.runtime import runtime
+from contact_centre.queue import service as queue
+from contact_centre.runtime import Runtime, runtime
 
 # Demo only: printed by seed-demo, never used outside a demo database.
 DEMO_PASSWORD = "demo-espace-citoyen"
@@ -193,4 +195,59 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
                 max_attachment_bytes=rt.settings.max_attachment_bytes,
             )
         uow.commit()
+        _past_calls(uow, rt, now)
     return logins
+
+
+# Yesterday's calls, already handled: they show in the call log and in the citizens' history.
+PAST_CALLS = [
+    (
+        "CAdemo0001",
+        "06 12 34 56 78",
+        26,
+        {"status": "completed", "duration_seconds": 312, "outcome": "answered"},
+    ),
+    (
+        "CAdemo0002",
+        "03 26 65 12 34",
+        25,
+        {"status": "completed", "duration_seconds": 18, "outcome": "abandoned"},
+    ),
+    (
+        "CAdemo0003",
+        "07 81 22 33 44",
+        24,
+        {"status": "completed", "duration_seconds": 145, "outcome": "callback"},
+    ),
+]
+
+
+def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
+    ambassador = uow.session.scalar(select(StaffUser).where(StaffUser.username == "sophie"))
+    assert ambassador is not None
+    for call_sid, number, hours_ago, outcome in PAST_CALLS:
+        recorded = record_inbound_contact(
+            uow,
+            InboundContact(
+                channel=Channel.PHONE,
+                citizen=CitizenHints(phone=number),
+                subject=f"Appel de {number}",
+                received_at=now - timedelta(hours=hours_ago),
+                external_id=call_sid,
+                payload={
+                    "call_sid": call_sid,
+                    "from": number,
+                    "to": rt.settings.twilio_number,
+                    "direction": "inbound",
+                    "answered_by": ambassador.display_name,
+                    "demo": True,
+                    **outcome,
+                },
+            ),
+            calendar=rt.calendar(uow.session),
+            storage=rt.storage,
+            max_attachment_bytes=rt.settings.max_attachment_bytes,
+        )
+        queue.claim(uow, recorded.queue_item_id, ambassador.id)
+        queue.complete(uow, recorded.queue_item_id, ambassador.id)
+    uow.commit()

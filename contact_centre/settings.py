@@ -70,6 +70,8 @@ class Settings:
     phone_hold_music_url: str = ""
     phone_max_wait_seconds: int = 300
     phone_voicemail_max_seconds: int = 120
+    # Name of the voicemail transcriber (channels/phone/transcription.py); "none" keeps no transcript.
+    phone_transcriber: str = "none"
     testing: bool = False
     # Extra Flask config, for tests only (e.g. WTF_CSRF_ENABLED).
     flask_overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -108,6 +110,7 @@ class Settings:
             phone_hold_music_url=env.get("PHONE_HOLD_MUSIC_URL", ""),
             phone_max_wait_seconds=_int(env, "PHONE_MAX_WAIT_SECONDS", 300),
             phone_voicemail_max_seconds=_int(env, "PHONE_VOICEMAIL_MAX_SECONDS", 120),
+            phone_transcriber=env.get("PHONE_TRANSCRIBER") or "none",
             allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
         )
 

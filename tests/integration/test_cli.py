@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from contact_centre.cli import main
+from contact_centre.domain.cases import Contact
 from contact_centre.domain.catalogue import Process
 from tests.support.factories import processes_csv, referents_csv
 
@@ -87,6 +88,12 @@ def test_seed_demo_is_idempotent_and_fills_every_channel(run, rt):
         processes = uow.session.scalar(select(func.count()).select_from(Process))
     assert channels == {"phone", "voicemail", "email", "mail", "counter", "web", "council", "gusp", "patrol"}
     assert processes >= 150
+    with rt.new_uow() as uow:
+        past_calls = uow.session.scalars(
+            select(Contact).where(Contact.external_id.like("CAdemo%")).order_by(Contact.id)
+        ).all()
+        assert [c.payload["outcome"] for c in past_calls] == ["answered", "abandoned", "callback"]
+        assert all(c.citizen is not None for c in past_calls)
 
 
 def test_worker_runs_queued_jobs_or_says_why_it_cannot(run, rt, backend):

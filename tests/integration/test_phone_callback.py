@@ -253,3 +253,44 @@ def test_a_recording_url_elsewhere_than_twilio_is_never_fetched(phone_app, serve
     assert refused.status_code == 502
     assert refused.json()["error"]["message"] == "Adresse d'enregistrement inattendue : lecture refusée."
     assert fake_twilio.requests == []
+
+
+class EchoTranscriber:
+    """A stand-in for a French speech-to-text service: reports what it was given."""
+
+    name = "echo"
+
+    def transcribe(self, audio: bytes, content_type: str) -> str | None:
+        return f"{len(audio)} octets de {content_type}"
+
+
+def test_a_configured_transcriber_runs_as_a_job_and_stores_the_text(
+    phone_app, fake_twilio, backend, monkeypatch
+):
+    from concurrent.futures import wait
+
+    from rq import SimpleWorker
+
+    from contact_centre.channels.phone import transcription
+    from tests.support.fake_twilio import RECORDING
+
+    monkeypatch.setitem(transcription.TRANSCRIBERS, "echo", EchoTranscriber)
+    rt = phone_app.extensions["espace_citoyen"]
+    rt.settings = replace(rt.settings, phone_transcriber="echo")
+    rt.clock = lambda: datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    client = phone_app.test_client()
+    signed_post(client, "/phone/voice", call(sid="CA0005"))
+    url = f"{fake_twilio.url}/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE0005"
+    signed_post(
+        client,
+        "/phone/recording",
+        {"CallSid": "CA0005", "RecordingSid": "RE0005", "RecordingStatus": "completed", "RecordingUrl": url},
+    )
+    with phone_app.app_context():
+        if backend.uses_real_servers:
+            assert SimpleWorker([rt.jobs.queue], connection=rt.jobs.connection).work(burst=True)
+        else:
+            wait(rt.jobs.futures, timeout=10)
+        with rt.new_uow() as uow:
+            contact = uow.session.scalar(select(Contact).where(Contact.external_id == "CA0005"))
+            assert contact.payload["transcript"] == f"{len(RECORDING)} octets de audio/mpeg"

@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from werkzeug.exceptions import HTTPException
 
 from contact_centre.channels.phone import calls, twiml
+from contact_centre.channels.phone.jobs import transcribe_voicemail
 from contact_centre.channels.phone.signature import twilio_signed
 from contact_centre.domain.contact_updates import update_contact
 from contact_centre.domain.enums import Channel
@@ -114,9 +115,13 @@ def recording() -> Response:
     form = request.form
     if form.get("RecordingStatus", "completed") != "completed":
         return Response(status=204)
-    with runtime().uow() as uow:
+    rt = runtime()
+    with rt.uow() as uow:
         found = update_contact(uow, CALL_CHANNELS, form.get("CallSid", ""), calls.recording_changes(form))
         uow.commit()
     if found is None:
         current_app.logger.warning("recording for an unknown call %s", form.get("CallSid"))
+    elif rt.settings.phone_transcriber != "none":
+        # Fetching and transcribing take longer than Twilio waits for an answer.
+        rt.jobs.enqueue(transcribe_voicemail, form.get("CallSid", ""), form.get("RecordingUrl", ""))
     return Response(status=204)
