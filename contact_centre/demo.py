@@ -11,7 +11,7 @@ from contact_centre.domain.base import utcnow
 from contact_centre.domain.catalogue_import import import_processes, import_referents
 from contact_centre.domain.citizens import CitizenDetails, create_citizen
 from contact_centre.domain.enums import Channel, Role, ValidatorTitle
-from contact_centre.domain.intake import CitizenHints, InboundContact, record_inbound_contact
+from contact_centre.domain.intake import CitizenHints, InboundContact
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.staff import create_user, hash_password
 from contact_centre.domain.unit_of_work import UnitOfWork
@@ -180,7 +180,7 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
         for minutes, (channel, hints, subject, body) in zip(
             range(len(CONTACTS) * 7, 0, -7), CONTACTS, strict=True
         ):
-            record_inbound_contact(
+            rt.record_contact(
                 uow,
                 InboundContact(
                     channel=channel,
@@ -190,9 +190,7 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
                     received_at=now - timedelta(minutes=minutes),
                     payload={"demo": True},
                 ),
-                calendar=calendar,
-                storage=rt.storage,
-                max_attachment_bytes=rt.settings.max_attachment_bytes,
+                calendar,
             )
         uow.commit()
         _past_calls(uow, rt, now)
@@ -226,7 +224,7 @@ def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
     ambassador = uow.session.scalar(select(StaffUser).where(StaffUser.username == "sophie"))
     assert ambassador is not None
     for call_sid, number, hours_ago, outcome in PAST_CALLS:
-        recorded = record_inbound_contact(
+        recorded = rt.record_contact(
             uow,
             InboundContact(
                 channel=Channel.PHONE,
@@ -244,9 +242,6 @@ def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
                     **outcome,
                 },
             ),
-            calendar=rt.calendar(uow.session),
-            storage=rt.storage,
-            max_attachment_bytes=rt.settings.max_attachment_bytes,
         )
         queue.claim(uow, recorded.queue_item_id, ambassador.id)
         queue.complete(uow, recorded.queue_item_id, ambassador.id)

@@ -15,6 +15,7 @@ from contact_centre.db import Database
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.closures import closure_days
+from contact_centre.domain.intake import InboundContact, RecordedContact, record_inbound_contact
 from contact_centre.domain.storage import FileStorage
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.jobs.runner import JobRunner
@@ -57,6 +58,18 @@ class Runtime:
     def new_uow(self) -> UnitOfWork:
         """A unit of work with its own session, for jobs and socket events outside a request."""
         return _ClosingUnitOfWork(self.database.sessions(), self.publisher)
+
+    def record_contact(
+        self, uow: UnitOfWork, inbound: InboundContact, calendar: BusinessCalendar | None = None
+    ) -> RecordedContact:
+        """The one way in, with this installation's calendar, storage and size limit."""
+        return record_inbound_contact(
+            uow,
+            inbound,
+            calendar=calendar or self.calendar(uow.session),
+            storage=self.storage,
+            max_attachment_bytes=self.settings.max_attachment_bytes,
+        )
 
     def calendar(self, session: Session) -> BusinessCalendar:
         """The business calendar with the closure days an admin added, read in the caller's

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import DomainError
-from contact_centre.domain.intake import CitizenHints, InboundContact, record_inbound_contact
+from contact_centre.domain.intake import CitizenHints, InboundContact
 from contact_centre.domain.staff import user_for_token
 from contact_centre.runtime import runtime
 from contact_centre.web import domain_error_json, json_error
@@ -95,7 +95,7 @@ def create_contact() -> ResponseReturnValue:
         raise _bad(_("Contact vide : donnez au moins un objet, un texte ou un citoyen."))
     rt = runtime()
     with rt.uow() as uow:
-        recorded = record_inbound_contact(
+        recorded = rt.record_contact(
             uow,
             InboundContact(
                 channel=Channel(channel),
@@ -106,9 +106,6 @@ def create_contact() -> ResponseReturnValue:
                 external_id=_text(data, "external_id", 255) or None,
                 created_by_id=g.api_user.id,
             ),
-            calendar=rt.calendar(uow.session),
-            storage=rt.storage,
-            max_attachment_bytes=rt.settings.max_attachment_bytes,
         )
         uow.commit()
     return jsonify({"contact_id": recorded.contact_id, "queue_item_id": recorded.queue_item_id}), (

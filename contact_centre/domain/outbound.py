@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.citizens import checked_phone
-from contact_centre.domain.enums import Channel, Direction, QueueStatus
+from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
@@ -18,9 +18,7 @@ from contact_centre.queue import service as queue
 
 def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested: str = "") -> str:
     """The number to call for this item: the one asked for, else the caller's, else the citizen's."""
-    item = queue.get_item(uow.session, item_id)
-    if item.status is not QueueStatus.CLAIMED or item.claimed_by_id != actor_id:
-        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    item = queue.claimed_item(uow.session, item_id, actor_id)
     if requested.strip():
         return checked_phone(requested)
     contact = uow.session.get(Contact, item.contact_id)
@@ -36,9 +34,7 @@ def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested:
 
 def waiting_call(uow: UnitOfWork, item_id: int, actor_id: int) -> str:
     """The CallSid of the caller waiting behind this claimed item."""
-    item = queue.get_item(uow.session, item_id)
-    if item.status is not QueueStatus.CLAIMED or item.claimed_by_id != actor_id:
-        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    item = queue.claimed_item(uow.session, item_id, actor_id)
     contact = uow.session.get(Contact, item.contact_id)
     assert contact is not None
     if contact.channel is not Channel.PHONE or not contact.external_id:

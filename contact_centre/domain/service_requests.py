@@ -55,9 +55,7 @@ def create_request_from_item(
     uow: UnitOfWork, item_id: int, draft: RequestDraft, actor_id: int, calendar: BusinessCalendar
 ) -> ServiceRequest:
     """Qualifies the item's contact against the catalogue and opens a request for it."""
-    item = queue.get_item(uow.session, item_id)
-    if item.claimed_by_id != actor_id:
-        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    item = queue.claimed_item(uow.session, item_id, actor_id)
     if item.request_id is not None:
         assert item.request is not None
         # A double click must not open two requests.
@@ -116,9 +114,7 @@ def create_request_from_item(
 
 
 def attach_item_to_request(uow: UnitOfWork, item_id: int, reference: str, actor_id: int) -> ServiceRequest:
-    item = queue.get_item(uow.session, item_id)
-    if item.claimed_by_id != actor_id:
-        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    item = queue.claimed_item(uow.session, item_id, actor_id)
     normalised = parse_reference(reference)
     if normalised is None:
         raise InvalidInput(

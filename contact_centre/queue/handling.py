@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact, Note
-from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
+from contact_centre.domain.errors import N_, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
@@ -16,9 +16,7 @@ MAX_NOTE = 10_000
 
 
 def link_citizen(uow: UnitOfWork, item_id: int, citizen_id: int, actor_id: int) -> None:
-    item = queue.get_item(uow.session, item_id)
-    if item.claimed_by_id != actor_id:
-        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    item = queue.claimed_item(uow.session, item_id, actor_id)
     citizen = uow.session.get(Citizen, citizen_id)
     if citizen is None:
         raise NotFound(N_("Citoyen introuvable (n° {citizen_id})."), citizen_id=citizen_id)

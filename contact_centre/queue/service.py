@@ -45,6 +45,14 @@ def get_item(session: Session, item_id: int) -> QueueItem:
     return _load(session, item_id)
 
 
+def claimed_item(session: Session, item_id: int, user_id: int) -> QueueItem:
+    """The item, if `user_id` holds it now: panel actions act only on the ambassador's own items."""
+    item = _load(session, item_id)
+    if item.status is not QueueStatus.CLAIMED or item.claimed_by_id != user_id:
+        raise Conflict(N_("Prenez d'abord cet élément en charge."))
+    return item
+
+
 def _state(item: QueueItem) -> dict[str, Any]:
     return {"status": item.status.value, "claimed_by": item.claimed_by_id}
 

@@ -12,7 +12,7 @@ from contact_centre.domain.catalogue_import import (
     import_referents,
 )
 from contact_centre.domain.enums import Channel
-from contact_centre.domain.intake import CitizenHints, InboundContact, RecordedContact, record_inbound_contact
+from contact_centre.domain.intake import CitizenHints, InboundContact, RecordedContact
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
 
@@ -68,12 +68,6 @@ def inbound(
     contact = InboundContact(
         channel=channel, **{"citizen": CitizenHints(name="Jean Dupont"), "subject": "Test"} | kwargs
     )  # type: ignore[arg-type]
-    recorded = record_inbound_contact(
-        uow,
-        contact,
-        calendar=rt.calendar(uow.session),
-        storage=rt.storage,
-        max_attachment_bytes=rt.settings.max_attachment_bytes,
-    )
+    recorded = rt.record_contact(uow, contact)
     uow.commit()
     return recorded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
@@ -10,9 +12,9 @@ from werkzeug.exceptions import HTTPException
 from contact_centre.channels.phone import calls, twiml
 from contact_centre.channels.phone.jobs import transcribe_voicemail
 from contact_centre.channels.phone.signature import twilio_signed
+from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.contact_updates import update_contact
 from contact_centre.domain.enums import Channel
-from contact_centre.domain.intake import record_inbound_contact
 from contact_centre.runtime import runtime
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
@@ -27,16 +29,10 @@ def _fallback(exc: Exception) -> ResponseReturnValue:
     return twiml.as_response(twiml.fallback())
 
 
-def _record_call(voicemail: bool) -> None:
+def _record_call(calendar: BusinessCalendar, now: datetime, voicemail: bool) -> None:
     rt = runtime()
     with rt.uow() as uow:
-        record_inbound_contact(
-            uow,
-            calls.incoming_call(request.form, rt.clock(), voicemail=voicemail),
-            calendar=rt.calendar(uow.session),
-            storage=rt.storage,
-            max_attachment_bytes=rt.settings.max_attachment_bytes,
-        )
+        rt.record_contact(uow, calls.incoming_call(request.form, now, voicemail=voicemail), calendar)
         uow.commit()
 
 
@@ -48,7 +44,7 @@ def voice() -> Response:
     now = rt.clock()
     calendar = rt.calendar(rt.session())
     if calendar.is_open(now):
-        _record_call(voicemail=False)
+        _record_call(calendar, now, voicemail=False)
         return twiml.as_response(
             twiml.greeting_then_queue(
                 rt.settings,
@@ -57,7 +53,7 @@ def voice() -> Response:
             )
         )
     # Closed: the caller gets an item for the next opening even if they hang up before the beep.
-    _record_call(voicemail=True)
+    _record_call(calendar, now, voicemail=True)
     when = format_datetime(calendar.next_opening(now), "EEEE d MMMM 'à' H 'heures'")
     return twiml.as_response(
         twiml.closed_then_voicemail(rt.settings, when, url_for("phone.recording", _external=True))
