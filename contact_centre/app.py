@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self' ws: wss:; media-src 'self'; frame-ancestors 'none'",
+            # The browser phone (Twilio Voice SDK) signals over wss and reports call quality to Twilio.
+            "connect-src 'self' ws: wss: https://*.twilio.com; media-src 'self'; frame-ancestors 'none'",
         )
         return response
 
@@ -128,8 +129,9 @@ def _blueprints(app: Flask) -> None:
     from contact_centre import admin, api, auth, console
     from contact_centre.channels import phone
     from contact_centre.channels.phone import actions as phone_actions
+    from contact_centre.channels.phone import call_log
 
-    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp):
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp, call_log.bp):
         app.register_blueprint(blueprint)
     # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
     csrf = app.extensions["csrf"]

@@ -16,6 +16,7 @@ modules="$root/node_modules"
 files=(
   "socket.io-client/dist/socket.io.min.js:socket.io.min.js"
   "axe-core/axe.min.js:axe.min.js"
+  "@twilio/voice-sdk/dist/twilio.min.js:twilio.min.js"
 )
 
 check=0
@@ -57,6 +58,7 @@ expected="$(cat <<TXT
 # Généré par scripts/vendor-assets.sh à partir de package-lock.json : ne pas modifier à la main.
 socket.io.min.js  socket.io-client $(version socket.io-client)  MIT
 axe.min.js        axe-core $(version axe-core)  MPL-2.0
+twilio.min.js     @twilio/voice-sdk $(version @twilio/voice-sdk)  Apache-2.0
 TXT
 )"
 if (( check )); then

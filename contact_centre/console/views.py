@@ -9,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from contact_centre.domain.audit import timeline
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import Attachment
+from contact_centre.domain.cases import Attachment, Contact
 from contact_centre.domain.catalogue import search_processes
 from contact_centre.domain.citizens import CitizenDetails, citizen_summary, create_citizen, search_citizens
 from contact_centre.domain.enums import CHANNEL_LABELS, CONSOLE_ROLES, REQUEST_STATUS_LABELS, Channel
@@ -23,6 +23,7 @@ from contact_centre.domain.service_requests import (
     RequestDraft,
     attach_item_to_request,
     create_request_from_item,
+    open_requests_of,
     request_by_reference,
 )
 from contact_centre.queue import handling
@@ -97,13 +98,42 @@ def item_detail(item_id: int) -> ResponseReturnValue:
             for a in contact.attachments
         ],
     }
+    # What the city sent or placed while handling this item (a callback, a reply), oldest first.
+    data["outbound"] = [
+        {
+            "id": c.id,
+            "channel": c.channel.value,
+            "subject": c.subject,
+            "payload": c.payload,
+            "at": iso(c.received_at),
+            "by": c.created_by.display_name if c.created_by else None,
+        }
+        for c in session.scalars(
+            select(Contact).where(Contact.queue_item_id == item.id).order_by(Contact.received_at, Contact.id)
+        )
+    ]
     data["notes"] = [
         {"id": n.id, "text": n.text, "created_at": iso(n.created_at), "author": n.author.display_name}
         for n in handling.notes_of(session, item.id)
     ]
-    data["citizen_detail"] = citizen_summary(item.citizen) if item.citizen else None
+    data["citizen_detail"] = _citizen_json(session, item.citizen) if item.citizen else None
     data["request_detail"] = _request_json(item.request.reference) if item.request else None
     return jsonify(data)
+
+
+def _citizen_json(session: Session, citizen: Citizen) -> dict[str, Any]:
+    return citizen_summary(citizen) | {
+        "open_requests": [
+            {
+                "reference": r.reference,
+                "subject": r.subject,
+                "process": r.process.title,
+                "status_label": REQUEST_STATUS_LABELS[r.status],
+                "due_on": r.due_on.isoformat(),
+            }
+            for r in open_requests_of(session, citizen.id)
+        ]
+    }
 
 
 def _request_json(reference: str) -> dict[str, Any]:
@@ -199,7 +229,9 @@ def link_citizen(item_id: int) -> ResponseReturnValue:
     with runtime().uow() as uow:
         handling.link_citizen(uow, item_id, citizen_id, current_user.id)
         uow.commit()
-    return jsonify({"ok": True})
+    citizen = runtime().session().get(Citizen, citizen_id)
+    assert citizen is not None
+    return jsonify({"ok": True, "citizen": _citizen_json(runtime().session(), citizen)})
 
 
 def _float(value: Any) -> float | None:
@@ -282,7 +314,7 @@ def citizen_detail(citizen_id: int) -> ResponseReturnValue:
     )
     if citizen is None:
         return json_error(_("Citoyen introuvable."), 404, "not_found")
-    return jsonify(citizen_summary(citizen))
+    return jsonify(_citizen_json(session, citizen))
 
 
 @bp.get("/api/attachments/<int:attachment_id>")

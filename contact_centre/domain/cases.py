@@ -90,6 +90,7 @@ class Contact(Base):
 
     citizen: Mapped[Citizen | None] = relationship()
     request: Mapped[ServiceRequest | None] = relationship(back_populates="contacts")
+    created_by: Mapped[StaffUser | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="Attachment.id"
     )

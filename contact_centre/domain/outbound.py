@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
+from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.citizens import checked_phone
 from contact_centre.domain.enums import Channel, Direction
@@ -69,6 +71,7 @@ def record_outbound_contact(
     external_id: str,
     subject: str,
     payload: Mapping[str, Any],
+    at: datetime | None = None,
 ) -> Contact:
     item = queue.get_item(uow.session, item_id)
     contact = Contact(
@@ -80,6 +83,7 @@ def record_outbound_contact(
         queue_item_id=item.id,
         subject=subject[:255],
         payload=dict(payload),
+        received_at=at or utcnow(),
         created_by_id=actor_id,
     )
     uow.session.add(contact)

@@ -174,3 +174,19 @@ def open_item_for_request(session: Session, request_id: int) -> QueueItem | None
         .order_by(QueueItem.id.desc())
         .limit(1)
     )
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_VALIDATION)
+
+
+def open_requests_of(session: Session, citizen_id: int, limit: int = 10) -> list[ServiceRequest]:
+    """The citizen's requests still being handled, newest first: what a caller usually calls about."""
+    return list(
+        session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.citizen_id == citizen_id, ServiceRequest.status.in_(OPEN_REQUEST_STATUSES))
+            .options(joinedload(ServiceRequest.process))
+            .order_by(ServiceRequest.created_at.desc())
+            .limit(limit)
+        )
+    )

@@ -16,7 +16,9 @@ def browser() -> Iterator[object]:
             executable_path=CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+                  "--disable-sync", "--no-first-run", "--disable-quic",
+                  # The browser phone: a fake microphone, granted without a prompt.
+                  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
         )  # fmt: skip
         yield browser
         browser.close()

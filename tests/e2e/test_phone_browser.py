@@ -43,7 +43,7 @@ def test_missed_call_is_called_back_from_the_panel(app, served, page, fake_twili
     assert "Appel manqué" in row.inner_text()
     row.locator(".claim").click()
     page.locator("#phone-section").wait_for()
-    assert page.locator("#call-state").inner_text() == "Appel terminé (completed)."
+    assert page.locator("#call-state").inner_text() == "Appel terminé (raccroché)."
     assert page.locator("#answer-call").is_hidden()
     assert serious_violations(page) == []
 
@@ -51,4 +51,16 @@ def test_missed_call_is_called_back_from_the_panel(app, served, page, fake_twili
     page.get_by_text("Rappel en cours vers +33612345678 : décrochez votre poste.").wait_for()
     (placed,) = fake_twilio.requests
     assert placed.form["To"] == ["+33612345678"] and placed.form["From"] == ["+33326693838"]
+    assert page.errors == []
+
+    # The day's call log lists the missed call and its callback, reachable from the menu.
+    page.get_by_role("link", name="Journal des appels").click()
+    page.get_by_role("textbox", name="Jour").fill("2026-12-01")
+    page.get_by_role("button", name="Afficher").click()
+    rows = page.locator("#call-log tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    assert "Sortant" in rows.nth(0).inner_text() and "Rappel" in rows.nth(0).inner_text()
+    assert "Abandonné" in rows.nth(1).inner_text()
+    assert serious_violations(page) == []
     assert page.errors == []

@@ -59,12 +59,17 @@ def test_incoming_waiting_answered_completed_and_logged(app, rt, served):
         added = console.wait_for("queue:added")
         assert added["channel"] == "phone" and added["citizen"]["name"] == "Jean DUPONT"
 
+        wait_path = enqueue.get("waitUrl").removeprefix(served.url)
         wait = ET.fromstring(
-            twilio_post(
-                served.url, enqueue.get("waitUrl").removeprefix(served.url), call | {"QueuePosition": "1"}
-            ).content
+            twilio_post(served.url, wait_path, call | {"QueuePosition": "2", "AvgQueueTime": "90"}).content
         )
+        assert wait.find("Say").text.startswith("Vous êtes en position 2.")
+        # The console shows the position the caller was just told.
+        position = console.wait_for("call:position")
+        assert position == {"id": added["id"], "position": 2, "estimated_minutes": 3, "waited_seconds": 0}
+        wait = ET.fromstring(twilio_post(served.url, wait_path, call | {"QueuePosition": "1"}).content)
         assert wait.find("Say").text.startswith("Vous êtes le prochain appel.")
+        assert console.wait_for("call:position", lambda e: e["position"] == 1)["id"] == added["id"]
 
         assert console.call("queue:claim", {"item_id": added["id"]})["ok"]
         answered = http.post(f"{served.url}/console/api/phone/items/{added['id']}/answer", json={})
@@ -72,7 +77,9 @@ def test_incoming_waiting_answered_completed_and_logged(app, rt, served):
         (bridge,) = fake.requests
         assert bridge.path == f"/2010-04-01/Accounts/{ACCOUNT}/Calls/CA0100.json"
         twilio_post(
-            served.url, enqueue.get("action").removeprefix(served.url), call | {"QueueResult": "bridged"}
+            served.url,
+            enqueue.get("action").removeprefix(served.url),
+            call | {"QueueResult": "redirected", "QueueTime": "42"},
         )
         twilio_post(served.url, "/phone/status", call | {"CallStatus": "completed", "CallDuration": "185"})
 
@@ -84,5 +91,8 @@ def test_incoming_waiting_answered_completed_and_logged(app, rt, served):
         assert log["status"] == "completed" and log["duration_seconds"] == 185
         assert log["outcome"] == "answered" and log["answered_by"] == "Sophie Marchal"
         assert log["from"] == "+33612345678" and log["to"] == "+33326693838"
+        # 42 s in Twilio's queue, so 143 s of the call's 185 were spent talking.
+        assert log["queue_seconds"] == 42 and log["talk_seconds"] == 143
+        assert log["answered_at"] == "2026-12-01T09:00:00Z"
     finally:
         fake.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contact_centre.domain.enums import Role
-from contact_centre.domain.intake import IncomingAttachment
+from contact_centre.domain.intake import CitizenHints, IncomingAttachment
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import inbound, load_catalogue
@@ -67,6 +67,14 @@ def test_qualify_create_citizen_note_and_complete(rt, served, sophie):
     assert request.status_code == 201
     body = request.json()
     assert body["reference"].endswith("-000001") and body["citizen"] == "Éloïse LEFRANC"
+    # Her open requests show on her card, and on the panel of her next contact.
+    card = sophie.get(f"{url}/console/api/citizens/{created.json()['id']}").json()
+    assert [(r["reference"], r["status_label"]) for r in card["open_requests"]] == [
+        (body["reference"], "Nouvelle")
+    ]
+    next_call = _claimed(rt, served, sophie, citizen=CitizenHints(phone="+33612345678"))
+    panel = sophie.get(f"{url}/console/api/items/{next_call}").json()["citizen_detail"]
+    assert [r["reference"] for r in panel["open_requests"]] == [body["reference"]]
     again = sophie.post(f"{url}/console/api/items/{item_id}/request", json={"process_code": "P-0007"})
     assert again.status_code == 409 and body["reference"] in again.json()["error"]["message"]
 

@@ -74,6 +74,17 @@ def test_callback_calls_the_citizen_from_the_single_number_and_logs_it(
             assert outbound.queue_item_id == item_id and outbound.external_id == response.json()["call_sid"]
             assert outbound.payload["outcome"] == "callback"
 
+    # Twilio reports the callback's end: its talk time goes to the log and the item's panel.
+    ended = {"CallSid": response.json()["call_sid"], "CallStatus": "completed", "CallDuration": "95",
+             "From": "+33326693838", "To": "+33612345678", "Direction": "outbound-api"}  # fmt: skip
+    assert signed_post(phone_app.test_client(), "/phone/status", ended).status_code == 204
+    console.wait_for("queue:updated", lambda e: e["id"] == item_id)
+    detail = http.get(f"{served.url}/console/api/items/{item_id}").json()
+    (logged,) = detail["outbound"]
+    assert logged["by"] == "Sophie Marchal" and logged["payload"]["to"] == "+33612345678"
+    assert logged["payload"]["talk_seconds"] == 95 and logged["payload"]["outcome"] == "callback"
+    assert detail["contact"]["payload"]["outcome"] == "abandoned"
+
 
 def test_a_desk_phone_gets_the_call_instead_of_the_browser(phone_app, served, fake_twilio, missed_call):
     http, item_id, _console = missed_call

@@ -156,9 +156,11 @@ def test_hang_up_while_waiting_leaves_a_missed_call_and_retries_change_nothing(p
     at(phone, TUESDAY_10H)
     client = phone.test_client()
     signed_post(client, "/phone/voice", call())
+    left = call() | {"QueueResult": "hangup", "QueueTime": "37"}
+    assert not parse(signed_post(client, "/phone/queue-result", left)).findall("*")
     completed = call() | {"CallStatus": "completed", "CallDuration": "42"}
-    assert signed_post(client, "/phone/status", completed).status_code == 204
-    assert signed_post(client, "/phone/status", completed).status_code == 204
+    for _ in range(5):  # Twilio retries a callback it thinks was lost
+        assert signed_post(client, "/phone/status", completed).status_code == 204
     assert signed_post(client, "/phone/voice", call()).status_code == 200  # a retried incoming webhook
     with phone.app_context():
         rt = phone.extensions["espace_citoyen"]
@@ -169,8 +171,11 @@ def test_hang_up_while_waiting_leaves_a_missed_call_and_retries_change_nothing(p
                 select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "contact.updated")
             )
             assert contact.payload["status"] == "completed" and contact.payload["duration_seconds"] == 42
+            # The call log: Twilio's own queue time, and why the call ended.
+            assert contact.payload["queue_seconds"] == 37 and contact.payload["queue_result"] == "hangup"
+            assert contact.payload["outcome"] == "abandoned" and "talk_seconds" not in contact.payload
     assert item["summary"].startswith("Appel manqué — ")
-    assert updates == 1
+    assert updates == 2  # the queue result, then the final status: five replays add nothing
     assert counts(phone) == (1, 1)
 
 

@@ -21,12 +21,19 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# Two test runs on one machine (two people, or a person and an agent) set different TEST_SLOT values
+# so that their databases and Redis numbers do not meet.
+SLOT = int(os.environ.get("TEST_SLOT", "0"))
+
+
 def worker_id() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"s{SLOT}{worker}" if SLOT else worker
 
 
 def worker_number() -> int:
-    return int("".join(ch for ch in worker_id() if ch.isdigit()) or 0)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int("".join(ch for ch in worker if ch.isdigit()) or 0)
 
 
 def unavailable(what: str, exc: Exception) -> None:
@@ -92,7 +99,7 @@ class SqliteTemplate:
 def redis_for_worker() -> str:
     """Databases 1-14, one per worker; 0 and 15 are left to people and benchmarks."""
     parts = urlsplit(REDIS_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{1 + worker_number() % 14}", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{1 + (SLOT * 2 + worker_number()) % 14}", "", ""))
 
 
 def flush_redis(url: str) -> None:

@@ -44,16 +44,13 @@ class ConsoleClient:
         self._cond = threading.Condition()
         self._closed = threading.Event()
         self.sio.on("disconnect", lambda *_a: self._closed.set(), namespace="/console")
-        for name in ("queue:snapshot", "queue:added", "queue:updated", "queue:removed", "agents:updated"):
-            self.sio.on(name, self._recorder(name), namespace="/console")
+        self.sio.on("*", self._record, namespace="/console")
 
-    def _recorder(self, name: str) -> Callable[[Any], None]:
-        def record(data: Any) -> None:
-            with self._cond:
-                self.events[name].append(data)
-                self._cond.notify_all()
-
-        return record
+    def _record(self, name: str, data: Any = None) -> None:
+        """Every event the server sends, whatever its name (catch-all handler)."""
+        with self._cond:
+            self.events[name].append(data)
+            self._cond.notify_all()
 
     def connect(self, base_url: str, http: requests.Session | None = None) -> ConsoleClient:
         headers = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -22,13 +24,51 @@ from contact_centre.domain.outbound import (
     waiting_call,
 )
 from contact_centre.domain.people import StaffUser
+from contact_centre.queue.serialise import iso
 from contact_centre.runtime import runtime
+from contact_centre.settings import Settings
 from contact_centre.web import domain_error_json, roles_required
 
 bp = Blueprint("phone_actions", __name__, url_prefix="/console/api/phone")
 CALLBACK_ANNOUNCE = "Bonjour, l'Espace Citoyen de la Ville vous rappelle. Merci de patienter un instant."
 ANSWER_ANNOUNCE = "Un ambassadeur prend votre appel."
 TOKEN_TTL_SECONDS = 3600
+
+
+SOUNDS = {
+    "incoming": "incoming",
+    "outgoing": "outgoing",
+    "disconnect": "disconnect",
+    **{f"dtmf{key}": f"dtmf-{key}" for key in "0123456789"},
+    "dtmfs": "dtmf-star",
+    "dtmfh": "dtmf-hash",
+}
+
+
+def browser_phone_enabled(settings: Settings, user: StaffUser) -> bool:
+    """Calls ring in the browser for an ambassador without a desk phone, once Twilio is set up for it."""
+    return bool(
+        settings.twilio_account_sid
+        and settings.twilio_api_key
+        and settings.twilio_api_secret
+        and not user.desk_phone
+    )
+
+
+@bp.app_context_processor
+def _browser_phone() -> dict[str, Any]:
+    def config() -> dict[str, Any]:
+        if not current_user.is_authenticated or not browser_phone_enabled(runtime().settings, current_user):
+            return {"browser": False}
+        return {
+            "browser": True,
+            "tokenUrl": url_for("phone_actions.token"),
+            "sounds": {
+                name: url_for("static", filename=f"sounds/{file}.wav") for name, file in SOUNDS.items()
+            },
+        }
+
+    return {"browser_phone": config}
 
 
 @bp.errorhandler(DomainError)
@@ -85,6 +125,7 @@ def callback(item_id: int) -> ResponseReturnValue:
                 "direction": "outbound-api",
                 "status": "queued",
             },
+            at=rt.clock(),
         )
         uow.commit()
     return jsonify({"ok": True, "contact_id": contact.id, "call_sid": call_sid, "to": number}), 201
@@ -102,11 +143,19 @@ def answer(item_id: int) -> ResponseReturnValue:
         TwilioVoice(rt.settings).redirect_call(
             call_sid, str(bridge_to(agent, rt.settings.twilio_number, ANSWER_ANNOUNCE))
         )
+        answered_at = rt.clock()
         update_contact(
             uow,
             (Channel.PHONE,),
             call_sid,
-            {"outcome": "answered", "answered_by": agent.display_name, "answered_by_id": agent.id},
+            lambda contact: {
+                "outcome": "answered",
+                "answered_by": agent.display_name,
+                "answered_by_id": agent.id,
+                "answered_at": iso(answered_at),
+                "queue_seconds": max(0, int((answered_at - contact.received_at).total_seconds())),
+            },
+            actor_id=agent.id,
         )
         uow.commit()
     return jsonify({"ok": True, "call_sid": call_sid, "to": agent.desk_phone or client_identity(agent)})

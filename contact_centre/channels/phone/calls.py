@@ -44,11 +44,32 @@ def call_payload(form: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def status_changes(form: Mapping[str, str]) -> dict[str, Any]:
+def status_changes(form: Mapping[str, str], payload: Mapping[str, Any]) -> dict[str, Any]:
+    """What a status callback adds to the call log; the same post twice gives the same changes."""
     status = form.get("CallStatus", "")
     changes: dict[str, Any] = {"status": status}
+    duration = int(form.get("CallDuration") or 0)
     if form.get("CallDuration"):
-        changes["duration_seconds"] = int(form["CallDuration"])
+        changes["duration_seconds"] = duration
+    if status not in FINAL_STATUSES:
+        return changes
+    outcome = payload.get("outcome")
+    if outcome == "callback":
+        changes["talk_seconds"] = duration
+    elif outcome == "answered":
+        # The inbound leg's duration counts the greeting and the wait too.
+        changes["talk_seconds"] = max(0, duration - int(payload.get("queue_seconds") or 0))
+    elif outcome != "voicemail":
+        changes["outcome"] = "abandoned"
+        changes["queue_seconds"] = int(payload.get("queue_seconds") or duration)
+    return changes
+
+
+def queue_changes(form: Mapping[str, str]) -> dict[str, Any]:
+    """The Enqueue action tells how long the caller waited and why they left the queue."""
+    changes: dict[str, Any] = {"queue_result": form.get("QueueResult", "")}
+    if form.get("QueueTime"):
+        changes["queue_seconds"] = int(form["QueueTime"])
     return changes
 
 

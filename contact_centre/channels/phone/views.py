@@ -13,7 +13,7 @@ from contact_centre.channels.phone import calls, twiml
 from contact_centre.channels.phone.jobs import transcribe_voicemail
 from contact_centre.channels.phone.signature import twilio_signed
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.contact_updates import update_contact
+from contact_centre.domain.contact_updates import queue_item_of, update_contact
 from contact_centre.domain.enums import Channel
 from contact_centre.runtime import runtime
 
@@ -64,11 +64,24 @@ def voice() -> Response:
 @twilio_signed
 def wait() -> Response:
     """Polled by Twilio while the caller waits in the queue."""
-    settings = runtime().settings
+    rt = runtime()
+    settings = rt.settings
     position = int(request.form.get("QueuePosition") or 1)
     queue_time = int(request.form.get("QueueTime") or 0)
     average = int(request.form.get("AvgQueueTime") or 0)
     estimated_minutes = max(1, round(position * max(average, 60) / 60))
+    item_id = queue_item_of(rt.session(), CALL_CHANNELS, request.form.get("CallSid", ""))
+    if item_id is not None:
+        # What the caller is told, the consoles show: Twilio's own count of the line.
+        rt.publisher.publish(
+            "call:position",
+            {
+                "id": item_id,
+                "position": position,
+                "estimated_minutes": estimated_minutes,
+                "waited_seconds": queue_time,
+            },
+        )
     return twiml.as_response(
         twiml.waiting(
             settings,
@@ -83,6 +96,9 @@ def wait() -> Response:
 @twilio_signed
 def queue_result() -> Response:
     """The caller left the Twilio queue: answered, hung up, or sent to voicemail after the maximum wait."""
+    with runtime().uow() as uow:
+        update_contact(uow, CALL_CHANNELS, request.form.get("CallSid", ""), calls.queue_changes(request.form))
+        uow.commit()
     if request.form.get("QueueResult") == "leave":
         response = twiml.VoiceResponse()
         twiml.voicemail(response, runtime().settings, url_for("phone.recording", _external=True))
@@ -94,10 +110,16 @@ def queue_result() -> Response:
 @twilio_signed
 def status() -> Response:
     """Call status callback; Twilio retries it, so applying it twice changes nothing."""
-    changes = calls.status_changes(request.form)
-    ended = changes["status"] in calls.FINAL_STATUSES
+    form = request.form
+    ended = form.get("CallStatus", "") in calls.FINAL_STATUSES
     with runtime().uow() as uow:
-        found = update_contact(uow, CALL_CHANNELS, request.form.get("CallSid", ""), changes, missed=ended)
+        found = update_contact(
+            uow,
+            CALL_CHANNELS,
+            form.get("CallSid", ""),
+            lambda contact: calls.status_changes(form, contact.payload),
+            missed=ended,
+        )
         uow.commit()
     if found is None:
         current_app.logger.warning("status callback for an unknown call %s", request.form.get("CallSid"))

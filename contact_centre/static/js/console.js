@@ -347,6 +347,7 @@
 
   const items = new Map(); // id -> item dict (see queue/serialise.py)
   const rows = new Map(); // id -> <li>
+  const callPositions = new Map(); // id -> {position, estimated_minutes} from call:position
   let order = []; // ids, server order: priority, received_at, id
   let activeRowId = null; // roving tabindex
   let openItemId = null; // the item shown in the panel
@@ -453,7 +454,9 @@
     reference.hidden = true;
     const mine = el('span', 'badge badge--mine', T.claimedByYou);
     mine.hidden = true;
-    top.append(channel, ' ', priority, ' ', late, ' ', mine, ' ', reference);
+    const position = el('span', 'badge badge--position');
+    position.hidden = true;
+    top.append(channel, ' ', priority, ' ', late, ' ', mine, ' ', reference, ' ', position);
 
     const summary = el('p', 'queue-item__summary');
     summary.id = 'item-' + id + '-summary';
@@ -480,7 +483,7 @@
     button.setAttribute('aria-describedby', summary.id);
 
     li.append(main, button);
-    li._parts = { channel, priority, late, mine, reference, summary, citizenName, waitTime, lease, button };
+    li._parts = { channel, priority, late, mine, reference, position, summary, citizenName, waitTime, lease, button };
     button.refreshState = () => refreshButton(li);
     return li;
   }
@@ -523,6 +526,9 @@
     } else {
       p.reference.hidden = true;
     }
+    const line = callPositions.get(item.id);
+    p.position.hidden = !(line && item.status === 'waiting');
+    if (line) p.position.textContent = fmt(T.callPosition, { position: line.position, minutes: line.estimated_minutes });
     p.waitTime.dateTime = item.received_at || '';
     if (item.status === 'claimed' && item.lease_expires_at) {
       p.lease.textContent = fmt(T.leaseUntil, { time: formatDateTime(item.lease_expires_at, timeFormat) });
@@ -774,8 +780,22 @@
     const isNew = !items.has(item.id);
     if (upsert(item) && isNew && isOpen(item) && isVisible(item)) announceNew(item);
   });
-  socket.on('queue:updated', (item) => upsert(item));
-  socket.on('queue:removed', (data) => removeItem(data && data.id));
+  socket.on('queue:updated', (item) => {
+    if (upsert(item) && item.id === openItemId && (item.channel === 'phone' || item.channel === 'voicemail')) {
+      refreshCall(item.id);
+    }
+  });
+  socket.on('queue:removed', (data) => {
+    if (data) callPositions.delete(data.id);
+    removeItem(data && data.id);
+  });
+  // A caller's place in the telephone line, as the wait message just told them.
+  socket.on('call:position', (data) => {
+    if (!data || !items.has(data.id)) return;
+    callPositions.set(data.id, data);
+    const li = rows.get(data.id);
+    if (li) fillRow(li, items.get(data.id));
+  });
   socket.on('agents:updated', (agents) => renderAgents(agents || []));
 
   // ---------------------------------------------------------------------------------------------
@@ -971,6 +991,7 @@
     $('contact-attachments-block').hidden = attachments.length === 0;
 
     renderPhone(detail, contact);
+    $('call-back-number').value = '';
 
     // b) Citoyen
     resetCitizen(detail, hints);
@@ -1004,6 +1025,18 @@
     setText('citizen-card-phones', (citizen.phones || []).join(', '));
     setText('citizen-card-emails', (citizen.emails || []).join(', '));
     setText('citizen-card-address', citizen.address);
+    const list = $('citizen-open-requests');
+    clear(list);
+    const open = citizen.open_requests || [];
+    $('citizen-open-none').hidden = open.length > 0;
+    open.forEach((req) => {
+      const li = el('li', 'open-requests__item');
+      const ref = el('strong', null, req.reference);
+      const what = el('span', null, ' — ' + (req.subject || req.process) + ' · ' + req.status_label + ' · '
+        + fmt(T.openRequestDue, { date: formatDay(req.due_on) }));
+      li.append(ref, what);
+      list.append(li);
+    });
   }
 
   function resetCitizen(detail, hints) {
@@ -1089,7 +1122,7 @@
         apiError(result);
         return;
       }
-      showCitizenCard(citizen);
+      showCitizenCard(result.data.citizen || citizen);
       showStatus(fmt(T.citizenLinked, { name: citizen.name }));
       $('citizen-change').focus();
     });
@@ -1402,6 +1435,10 @@
 
   // Phone and voicemail items: answer the waiting caller, call back, play the message.
   const ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+  function statusLabel(status) {
+    return (T.callStatus && T.callStatus[status]) || status;
+  }
+
   function renderPhone(detail, contact) {
     const isCall = detail.channel === 'phone' || detail.channel === 'voicemail';
     $('phone-section').hidden = !isCall;
@@ -1410,26 +1447,50 @@
     const waiting = detail.channel === 'phone' && contact.direction === 'inbound'
       && ENDED.indexOf(payload.status) === -1 && payload.outcome !== 'answered';
     $('answer-call').hidden = !waiting;
+    const callbacks = (detail.outbound || []).filter((c) => c.channel === 'phone');
+    const lastCallback = callbacks.length ? callbacks[callbacks.length - 1].payload || {} : null;
     let state = '';
-    if (payload.outcome === 'answered') state = fmt(T.callAnswered, { name: payload.answered_by || '' });
+    if (lastCallback && ENDED.indexOf(lastCallback.status) === -1) {
+      state = fmt(T.callbackPlaced, { to: lastCallback.to || '' });
+    } else if (payload.outcome === 'answered') state = fmt(T.callAnswered, { name: payload.answered_by || '' });
     else if (waiting) state = T.callWaiting;
-    else if (payload.status) state = fmt(T.callEnded, { status: payload.status });
+    else if (payload.status) state = fmt(T.callEnded, { status: statusLabel(payload.status) });
     setText('call-state', state);
+    const list = $('callbacks-list');
+    clear(list);
+    callbacks.forEach((c) => {
+      const p = c.payload || {};
+      let callState = statusLabel(p.status || '');
+      if (typeof p.talk_seconds === 'number') {
+        callState = fmt(T.callTalk, { state: callState, duration: formatDuration(p.talk_seconds) });
+      }
+      list.append(el('li', null, fmt(T.callbackLine, {
+        time: formatDateTime(c.at, timeFormat), to: p.to || '', by: c.by || '', state: callState,
+      })));
+    });
+    $('callbacks-block').hidden = callbacks.length === 0;
     const player = $('voicemail-player');
     if (payload.recording_sid) {
-      player.src = '/console/api/phone/items/' + detail.id + '/recording';
+      const url = '/console/api/phone/items/' + detail.id + '/recording';
+      if (player.getAttribute('src') !== url) player.src = url; // a refresh must not restart it
       $('voicemail-block').hidden = false;
     } else {
       player.removeAttribute('src');
       $('voicemail-block').hidden = true;
     }
-    $('call-back-number').value = '';
+  }
+
+  // The call moved on (answered, hung up, called back) while its panel is open.
+  async function refreshCall(id) {
+    const result = await api('GET', '/console/api/items/' + id);
+    if (result.ok && id === openItemId) renderPhone(result.data, result.data.contact);
   }
 
   $('answer-call').addEventListener('click', (event) => {
     const id = openItemId;
     if (id === null) return;
     withBusy(event.currentTarget, async () => {
+      document.dispatchEvent(new CustomEvent('phone:expect')); // the browser phone picks up
       const result = await api('POST', '/console/api/phone/items/' + id + '/answer', {});
       if (!result.ok) {
         apiError(result);
@@ -1447,6 +1508,7 @@
     if (id === null) return;
     withBusy($('call-back'), async () => {
       const to = $('call-back-number').value.trim();
+      document.dispatchEvent(new CustomEvent('phone:expect'));
       const result = await api('POST', '/console/api/phone/items/' + id + '/callback', to ? { to: to } : {});
       if (!result.ok) {
         apiError(result);
