@@ -11,7 +11,9 @@ from contact_centre.domain.base import utcnow
 from contact_centre.domain.catalogue_import import import_processes, import_referents
 from contact_centre.domain.citizens import CitizenDetails, create_citizen
 from contact_centre.domain.enums import Channel, Role, ValidatorTitle
+from contact_centre.domain.identity import format_phone_national
 from contact_centre.domain.intake import CitizenHints, InboundContact
+from contact_centre.domain.outbound import record_outbound_contact
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.staff import create_user, hash_password
 from contact_centre.domain.unit_of_work import UnitOfWork
@@ -197,52 +199,49 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
     return logins
 
 
-# Yesterday's calls, already handled: they show in the call log and in the citizens' history.
-PAST_CALLS = [
-    (
-        "CAdemo0001",
-        "06 12 34 56 78",
-        26,
-        {"status": "completed", "duration_seconds": 312, "outcome": "answered"},
-    ),
-    (
-        "CAdemo0002",
-        "03 26 65 12 34",
-        25,
-        {"status": "completed", "duration_seconds": 18, "outcome": "abandoned"},
-    ),
-    (
-        "CAdemo0003",
-        "07 81 22 33 44",
-        24,
-        {"status": "completed", "duration_seconds": 145, "outcome": "callback"},
-    ),
-]
+# Calls already handled, today and yesterday: they fill the call log and the citizens' history.
+# (CallSid, caller, hours ago, what the call log holds; a callback made on the item, if any)
+PAST_CALLS: list[tuple[str, str, int, dict[str, object], dict[str, object] | None]] = [
+    ("CAdemo0001", "+33612345678", 26,
+     {"outcome": "answered", "queue_seconds": 48, "talk_seconds": 264, "duration_seconds": 330}, None),
+    ("CAdemo0002", "+33326651234", 25,
+     {"outcome": "abandoned", "queue_seconds": 18, "duration_seconds": 24},
+     {"status": "completed", "outcome": "callback", "talk_seconds": 127, "duration_seconds": 127}),
+    ("CAdemo0003", "+33781223344", 3,
+     {"outcome": "answered", "queue_seconds": 95, "talk_seconds": 181, "duration_seconds": 290}, None),
+]  # fmt: skip
 
 
 def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
     ambassador = uow.session.scalar(select(StaffUser).where(StaffUser.username == "sophie"))
     assert ambassador is not None
-    for call_sid, number, hours_ago, outcome in PAST_CALLS:
+    for call_sid, number, hours_ago, log, callback in PAST_CALLS:
+        at = now - timedelta(hours=hours_ago)
+        answered = {"answered_by": ambassador.display_name} if log["outcome"] == "answered" else {}
         recorded = rt.record_contact(
             uow,
             InboundContact(
                 channel=Channel.PHONE,
                 citizen=CitizenHints(phone=number),
-                subject=f"Appel de {number}",
-                received_at=now - timedelta(hours=hours_ago),
+                subject=f"Appel de {format_phone_national(number)}",
+                received_at=at,
                 external_id=call_sid,
-                payload={
-                    "call_sid": call_sid,
-                    "from": number,
-                    "to": rt.settings.twilio_number,
-                    "direction": "inbound",
-                    "answered_by": ambassador.display_name,
-                    "demo": True,
-                    **outcome,
-                },
+                payload={"call_sid": call_sid, "from": number, "to": rt.settings.twilio_number,
+                         "direction": "inbound", "status": "completed", "demo": True, **answered, **log},
             ),
-        )
+        )  # fmt: skip
         queue.claim(uow, recorded.queue_item_id, ambassador.id)
+        if callback is not None:
+            record_outbound_contact(
+                uow,
+                recorded.queue_item_id,
+                ambassador.id,
+                channel=Channel.PHONE,
+                external_id=call_sid + "-rappel",
+                subject=f"Rappel du {format_phone_national(number)}",
+                payload={"call_sid": call_sid + "-rappel", "from": rt.settings.twilio_number, "to": number,
+                         "direction": "outbound-api", "demo": True, **callback},
+                at=at + timedelta(minutes=20),
+            )  # fmt: skip
         queue.complete(uow, recorded.queue_item_id, ambassador.id)
     uow.commit()
