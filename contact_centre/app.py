@@ -128,10 +128,13 @@ def _login(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from contact_centre import admin, api, auth, console
     from contact_centre.channels import phone
+    from contact_centre.channels.counter import actions as counter_actions
+    from contact_centre.channels.counter import pages as counter_pages
     from contact_centre.channels.phone import actions as phone_actions
     from contact_centre.channels.phone import call_log
 
-    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp, call_log.bp):
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp, call_log.bp,
+                      counter_pages.bp, counter_actions.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
     csrf = app.extensions["csrf"]
@@ -171,10 +174,12 @@ def _errors(app: Flask) -> None:
 
 
 def _namespace(app: Flask, socketio: SocketIO) -> None:
+    from contact_centre.channels.counter.display import CounterDisplayNamespace
     from contact_centre.console.namespace import ConsoleNamespace
 
     namespace = ConsoleNamespace()
     socketio.on_namespace(namespace)
+    socketio.on_namespace(CounterDisplayNamespace())
     app.extensions["console_namespace"] = namespace
 
 

@@ -72,6 +72,11 @@ class Settings:
     phone_voicemail_max_seconds: int = 120
     # Name of the voicemail transcriber (channels/phone/transcription.py); "none" keeps no transcript.
     phone_transcriber: str = "none"
+    # Counter: the desks ambassadors call tickets to, the kiosk's reasons, and the key that
+    # lets a kiosk or a waiting-room screen in (empty: the pages are open, for the town hall's network).
+    counter_desks: tuple[str, ...] = ("Guichet 1", "Guichet 2", "Guichet 3")
+    counter_reasons_file: Path | None = None
+    counter_device_key: str = ""
     testing: bool = False
     # Extra Flask config, for tests only (e.g. WTF_CSRF_ENABLED).
     flask_overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -111,6 +116,10 @@ class Settings:
             phone_max_wait_seconds=_int(env, "PHONE_MAX_WAIT_SECONDS", 300),
             phone_voicemail_max_seconds=_int(env, "PHONE_VOICEMAIL_MAX_SECONDS", 120),
             phone_transcriber=env.get("PHONE_TRANSCRIBER") or "none",
+            counter_desks=tuple(d.strip() for d in env.get("COUNTER_DESKS", "").split(",") if d.strip())
+            or cls.counter_desks,
+            counter_reasons_file=Path(env["COUNTER_REASONS_FILE"]) if env.get("COUNTER_REASONS_FILE") else None,
+            counter_device_key=env.get("COUNTER_DEVICE_KEY", ""),
             allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
         )
 

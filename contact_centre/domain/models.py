@@ -1,5 +1,6 @@
 """Imports every table so Base.metadata is complete (Alembic, tests)."""
 
+from contact_centre.channels.counter.models import CounterTicket, TicketSequence
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.base import Base
 from contact_centre.domain.cases import Attachment, Contact, Note, ReferenceCounter, ServiceRequest
@@ -19,6 +20,7 @@ __all__ = [
     "ClosureDay",
     "ConsoleConnection",
     "Contact",
+    "CounterTicket",
     "Note",
     "Process",
     "QueueItem",
@@ -26,5 +28,6 @@ __all__ = [
     "Service",
     "ServiceRequest",
     "StaffUser",
+    "TicketSequence",
     "process_referents",
 ]

@@ -18,7 +18,9 @@ def browser() -> Iterator[object]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic",
                   # The browser phone: a fake microphone, granted without a prompt.
-                  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+                  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                  # The waiting-room display chimes without a tap, as its kiosk browser is set up to.
+                  "--autoplay-policy=no-user-gesture-required"],
         )  # fmt: skip
         yield browser
         browser.close()

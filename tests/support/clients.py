@@ -36,15 +36,17 @@ def login(base_url: str, username: str, password: str, console: bool = True) -> 
 
 
 class ConsoleClient:
-    """A python-socketio client on /console that records events and lets tests wait for them."""
+    """A python-socketio client on /console (or another namespace) that records events and lets
+    tests wait for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, namespace: str = "/console") -> None:
+        self.namespace = namespace
         self.sio = socketio.Client(reconnection=False)
         self.events: dict[str, list[Any]] = defaultdict(list)
         self._cond = threading.Condition()
         self._closed = threading.Event()
-        self.sio.on("disconnect", lambda *_a: self._closed.set(), namespace="/console")
-        self.sio.on("*", self._record, namespace="/console")
+        self.sio.on("disconnect", lambda *_a: self._closed.set(), namespace=namespace)
+        self.sio.on("*", self._record, namespace=namespace)
 
     def _record(self, name: str, data: Any = None) -> None:
         """Every event the server sends, whatever its name (catch-all handler)."""
@@ -57,7 +59,7 @@ class ConsoleClient:
         if http is not None:
             headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
         self.sio.connect(
-            base_url, namespaces=["/console"], headers=headers, transports=["websocket"], wait_timeout=10
+            base_url, namespaces=[self.namespace], headers=headers, transports=["websocket"], wait_timeout=10
         )
         return self
 
@@ -72,12 +74,19 @@ class ConsoleClient:
             assert found, f"no {name} matching within {timeout}s; got {self.events[name]!r}"
             return next(e for e in self.events[name] if predicate(e))
 
+    def wait_for_count(self, name: str, count: int, timeout: float = 10) -> list[Any]:
+        """Blocks until `count` events called `name` have arrived; returns them all."""
+        with self._cond:
+            arrived = self._cond.wait_for(lambda: len(self.events[name]) >= count, timeout)
+            assert arrived, f"{len(self.events[name])} {name} within {timeout}s, expected {count}"
+            return list(self.events[name])
+
     def wait_disconnected(self, timeout: float = 10) -> None:
         self._closed.wait(timeout)
         assert self._closed.is_set(), "the server did not close the socket"
 
     def call(self, event: str, data: Any, timeout: float = 10) -> Any:
-        return self.sio.call(event, data, namespace="/console", timeout=timeout)
+        return self.sio.call(event, data, namespace=self.namespace, timeout=timeout)
 
     def disconnect(self) -> None:
         """Disconnects in the background: websocket-client waits up to 3 s for the closing

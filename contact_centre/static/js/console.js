@@ -703,7 +703,9 @@
     } else if (claimedByOther(item)) {
       showError(fmt(T.claimedBy, { name: item.claimed_by.name }));
     } else {
-      claim(id, button);
+      // A channel script may take over (the counter calls a ticket to a desk); otherwise claim.
+      const taking = new CustomEvent('item:claim', { detail: { item: item, button: button }, cancelable: true });
+      if (document.dispatchEvent(taking)) claim(id, button);
     }
   }
 
@@ -776,6 +778,13 @@
   });
 
   socket.on('queue:snapshot', (data) => replaceAll((data && data.items) || []));
+  // A channel script claimed an item on the server (the counter's "call next"): show it, open it.
+  document.addEventListener('console:open-item', (event) => {
+    const item = event.detail && event.detail.item;
+    if (!item) return;
+    upsert(item);
+    openItem(item.id);
+  });
   socket.on('queue:added', (item) => {
     const isNew = !items.has(item.id);
     if (upsert(item) && isNew && isOpen(item) && isVisible(item)) announceNew(item);
@@ -1005,6 +1014,9 @@
 
     // e) Actions
     $('transfer-to').value = '';
+
+    // Channel scripts (counter.js, letters.js) fill their own panel sections.
+    document.dispatchEvent(new CustomEvent('item:opened', { detail: detail }));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1432,6 +1444,19 @@
       closingOnPurpose = false;
     }
   }
+
+  // A channel script ends the open item itself (the counter's no-show): `task` resolves to the
+  // message to show, or null when it failed; the queue's own removal event must not say "elsewhere".
+  document.addEventListener('console:close-item', (event) => {
+    const id = openItemId;
+    if (id === null || !event.detail || !event.detail.task) return;
+    closingAction(async () => {
+      const message = await event.detail.task();
+      if (message === null) return;
+      if (id === openItemId) finishItem(message);
+      removeItem(id);
+    });
+  });
 
   // Phone and voicemail items: answer the waiting caller, call back, play the message.
   const ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];

@@ -1,6 +1,7 @@
-"""Writes the tones the Twilio Voice SDK plays (ring, hang-up, keypad) as small WAV files.
+"""Writes the app's sounds as small WAV files: the tones the Twilio Voice SDK plays (ring,
+hang-up, keypad) and the waiting-room display's chime.
 
-The SDK fetches them from Twilio's CDN by default; the console passes these app-served
+The SDK fetches its tones from Twilio's CDN by default; the console passes these app-served
 files instead, so no page loads anything from outside. Run once; the output is committed.
 """
 
@@ -52,6 +53,8 @@ def main() -> None:
     write("disconnect", tone((425,), 0.2) + silence(0.1) + tone((425,), 0.2) + silence(0.1) + tone((425,), 0.2))
     for key, pair in KEYS.items():
         write(f"dtmf-{key}", tone(pair, 0.15))
+    # The waiting room's "ding-dong" when a ticket is called: a falling major third.
+    write("chime", tone((659.3, 1318.5), 0.45) + tone((523.3, 1046.5), 0.8))
 
 
 if __name__ == "__main__":
