@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from contact_centre.channels.counter.models import CounterTicket, TicketStatus
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
+from contact_centre.domain.enums import Channel
 from contact_centre.queue.models import QueueItem
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login
+from tests.support.factories import inbound
 
 TUESDAY_10H = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 SATURDAY = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -196,3 +198,18 @@ def test_a_device_key_keeps_the_kiosk_and_the_display_to_the_town_halls_devices(
     screen = ConsoleClient("/counter").connect(served.url, kiosk.http)
     assert screen.wait_for("counter:snapshot") == {"called": []}
     screen.disconnect()
+
+
+def test_a_counter_visit_without_a_kiosk_ticket_is_claimed_like_any_item(rt, served, desk):
+    with rt.new_uow() as uow:
+        item_id = inbound(rt, uow, channel=Channel.COUNTER).queue_item_id
+    taken = desk.post(f"{served.url}/console/api/counter/items/{item_id}/call", json={})
+    assert taken.status_code == 200 and taken.json()["ticket"] is None
+    assert taken.json()["item"]["claimed_by"]["name"] == "Sophie Marchal"
+    assert desk.get(f"{served.url}/console/api/counter/items/{item_id}/ticket").status_code == 404
+
+    Kiosk(served.url).tap("autre")
+    with rt.new_uow() as uow:
+        ticket_item = uow.session.scalar(select(CounterTicket.queue_item_id))
+    refused = desk.post(f"{served.url}/console/api/counter/items/{ticket_item}/call", json={})
+    assert refused.status_code == 400 and refused.json()["error"]["message"] == "Choisissez d'abord votre guichet."

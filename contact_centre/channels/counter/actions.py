@@ -16,6 +16,7 @@ from contact_centre.channels.counter.reasons import load_reasons, reason_by_code
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import DomainError
 from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue import service as queue
 from contact_centre.queue.serialise import item_to_dict
 from contact_centre.runtime import runtime
 from contact_centre.web import domain_error_json, roles_required
@@ -43,7 +44,9 @@ def _reply(uow: UnitOfWork, ticket: CounterTicket, *, chime: bool, status: int =
     data = service.ticket_dict(ticket, reason.label if reason else "")
     item = item_to_dict(ticket.queue_item)
     if chime:
-        uow.after_commit(lambda: announce({"ticket": data["ticket"], "desk": data["desk"], "called_at": data["called_at"]}))
+        uow.after_commit(
+            lambda: announce({"ticket": data["ticket"], "desk": data["desk"], "called_at": data["called_at"]})
+        )
     uow.commit()
     return jsonify({"ok": True, "ticket": data, "item": item}), status
 
@@ -68,7 +71,14 @@ def call_next() -> ResponseReturnValue:
 def call(item_id: int) -> ResponseReturnValue:
     rt = runtime()
     with rt.uow() as uow:
-        ticket = service.call_ticket(uow, item_id, current_user.id, _desk(), rt.settings.counter_desks, rt.clock())
+        if service.find_ticket(uow.session, item_id) is None:
+            # A counter visit recorded without a kiosk ticket (through the API): an ordinary claim.
+            item = queue.claim(uow, item_id, current_user.id)
+            uow.commit()
+            return jsonify({"ok": True, "ticket": None, "item": item_to_dict(item)})
+        ticket = service.call_ticket(
+            uow, item_id, current_user.id, _desk(), rt.settings.counter_desks, rt.clock()
+        )
         return _reply(uow, ticket, chime=True)
 
 

@@ -64,7 +64,9 @@ def _kiosk_page(error: str | None = None, status: int = 200) -> ResponseReturnVa
             "counter/kiosk.html",
             reasons=_reasons(),
             is_open=is_open,
-            next_opening=None if is_open else format_datetime(calendar.next_opening(now), "EEEE d MMMM 'à' H'h'mm"),
+            next_opening=None
+            if is_open
+            else format_datetime(calendar.next_opening(now), "EEEE d MMMM 'à' H'h'mm"),
             # One key per page shown: a double tap sends it twice and gets one ticket.
             kiosk_key=secrets.token_urlsafe(24),
             error=error,
@@ -100,7 +102,11 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
     session = rt.session()
     found = session.get(CounterTicket, ticket_id)
     # The kiosk key proves this device issued the ticket: numbers are not browsable.
-    if found is None or not found.kiosk_key or not hmac.compare_digest(found.kiosk_key, request.args.get("k", "")):
+    if (
+        found is None
+        or not found.kiosk_key
+        or not hmac.compare_digest(found.kiosk_key, request.args.get("k", ""))
+    ):
         abort(404)
     reason = reason_by_code(_reasons(), found.reason)
     return render_template(

@@ -134,8 +134,12 @@ def estimated_wait_minutes(session: Session, ticket: CounterTicket, now: datetim
     return math.ceil((ahead or 0) * visit / max(1, desks or 0))
 
 
+def find_ticket(session: Session, item_id: int) -> CounterTicket | None:
+    return session.scalar(select(CounterTicket).where(CounterTicket.queue_item_id == item_id))
+
+
 def ticket_of_item(session: Session, item_id: int) -> CounterTicket:
-    ticket = session.scalar(select(CounterTicket).where(CounterTicket.queue_item_id == item_id))
+    ticket = find_ticket(session, item_id)
     if ticket is None:
         raise NotFound(N_("Cet élément n'est pas un ticket d'accueil."))
     return ticket

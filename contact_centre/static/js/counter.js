@@ -56,8 +56,8 @@
     }
   }
 
-  async function callTo(url, button) {
-    if (!deskSelect.value) {
+  async function callTo(url, button, withoutDesk) {
+    if (!deskSelect.value && !withoutDesk) {
       say(T.counterChooseDesk, true);
       deskSelect.focus();
       return;
@@ -69,7 +69,7 @@
         return;
       }
       const t = result.data.ticket;
-      say(fmt(T.counterCalled, { ticket: t.ticket, desk: t.desk }), false);
+      if (t) say(fmt(T.counterCalled, { ticket: t.ticket, desk: t.desk }), false);
       document.dispatchEvent(new CustomEvent('console:open-item', { detail: { item: result.data.item } }));
     });
   }
@@ -81,7 +81,8 @@
     const item = event.detail.item;
     if (item.channel !== 'counter') return;
     event.preventDefault();
-    callTo('/console/api/counter/items/' + item.id + '/call', event.detail.button);
+    // Without a desk chosen, a visit with a kiosk ticket is refused by the server, clearly.
+    callTo('/console/api/counter/items/' + item.id + '/call', event.detail.button, true);
   });
 
   function showTicket(t) {
