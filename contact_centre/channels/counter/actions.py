@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -39,30 +38,28 @@ def _desk() -> str:
     return str(body.get("desk", "")) if isinstance(body, dict) else ""
 
 
-def _reply(uow: UnitOfWork, ticket: CounterTicket, *, chime: bool, status: int = 200) -> ResponseReturnValue:
-    reason = reason_by_code(load_reasons(runtime().settings.counter_reasons_file), ticket.reason)
-    data = service.ticket_dict(ticket, reason.label if reason else "")
+def _reason_label(code: str) -> str:
+    reason = reason_by_code(load_reasons(runtime().settings.counter_reasons_file), code)
+    return reason.label if reason else code
+
+
+def _reply(uow: UnitOfWork, ticket: CounterTicket, *, chime: bool) -> ResponseReturnValue:
+    data = service.ticket_dict(ticket, _reason_label(ticket.reason))
     item = item_to_dict(ticket.queue_item)
     if chime:
         uow.after_commit(
             lambda: announce({"ticket": data["ticket"], "desk": data["desk"], "called_at": data["called_at"]})
         )
     uow.commit()
-    return jsonify({"ok": True, "ticket": data, "item": item}), status
-
-
-def _today(now: datetime) -> Any:
-    rt = runtime()
-    return now.astimezone(rt.calendar(rt.session()).zone).date()
+    return jsonify({"ok": True, "ticket": data, "item": item})
 
 
 @bp.post("/call-next")
 @roles_required(*CONSOLE_ROLES)
 def call_next() -> ResponseReturnValue:
     rt = runtime()
-    now = rt.clock()
     with rt.uow() as uow:
-        ticket = service.call_next(uow, current_user.id, _desk(), rt.settings.counter_desks, _today(now), now)
+        ticket = service.call_next(uow, current_user.id, _desk(), rt.settings.counter_desks, rt.clock())
         return _reply(uow, ticket, chime=True)
 
 
@@ -101,5 +98,4 @@ def no_show(item_id: int) -> ResponseReturnValue:
 def ticket(item_id: int) -> ResponseReturnValue:
     session = runtime().session()
     found = service.ticket_of_item(session, item_id)
-    reason = reason_by_code(load_reasons(runtime().settings.counter_reasons_file), found.reason)
-    return jsonify(service.ticket_dict(found, reason.label if reason else ""))
+    return jsonify(service.ticket_dict(found, _reason_label(found.reason)))

@@ -179,7 +179,7 @@ def call_ticket(
 
 
 def call_next(
-    uow: UnitOfWork, user_id: int, desk: str, desks: tuple[str, ...], day: date, now: datetime
+    uow: UnitOfWork, user_id: int, desk: str, desks: tuple[str, ...], now: datetime
 ) -> CounterTicket:
     """The next waiting ticket by reason priority, then age; another desk taking it first is skipped."""
     _check_desk(desk, desks)
