@@ -219,5 +219,132 @@ def phone_simulate_cmd(url: str, caller: str, outcome: str, polls: int) -> None:
         _fail(f"Application injoignable à {url} : {exc}")
 
 
+@main.group("mail", help="Courrier postal numérisé : dossier du scanner, lecture (OCR).")
+def mail_group() -> None:
+    pass
+
+
+@mail_group.command(
+    "watch",
+    help="Surveille le dossier où le scanner dépose les courriers (MAIL_SCAN_DIR par défaut) : chaque "
+    "fichier est pris une seule fois, même après un redémarrage, puis rangé dans le dossier des traités "
+    "(ou en quarantaine, avec la raison, s'il est illisible).",
+)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--once", is_flag=True, help="Un seul passage, puis s'arrête.")
+@click.option(
+    "--interval", type=float, default=None, help="Secondes entre deux passages (MAIL_SCAN_POLL_SECONDS)."
+)
+def mail_watch_cmd(directory: Path | None, once: bool, interval: float | None) -> None:
+    import signal
+    import threading
+
+    from contact_centre.channels.mail.watch import mail_room
+
+    app = _app()
+    with app.app_context():
+        room = mail_room(directory)
+        room.prepare()
+        if once:
+            outcomes = room.scan_once()
+            for outcome in outcomes:
+                line = f"{outcome.name} : {_OUTCOMES[outcome.status]}"
+                click.echo(line + (f" — {outcome.message}" if outcome.message else ""))
+            recorded = sum(o.status == "recorded" for o in outcomes)
+            quarantined = sum(o.status == "quarantined" for o in outcomes)
+            click.echo(f"{recorded} courrier(s) enregistré(s), {quarantined} en quarantaine.")
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_args: stop.set())
+        click.echo(
+            f"Surveillance de {room.incoming} (traités : {room.processed}, quarantaine : {room.quarantine})"
+        )
+        room.watch(
+            stop,
+            app.extensions["espace_citoyen"].settings.mail_scan_poll_seconds
+            if interval is None
+            else interval,
+        )
+
+
+_OUTCOMES = {"recorded": "enregistré", "duplicate": "déjà enregistré", "quarantined": "en quarantaine"}
+
+
+@mail_group.command(
+    "ocr", help="Relance la lecture (OCR) des courriers en attente, et des échecs avec --failed."
+)
+@click.option("--failed", is_flag=True, help="Relit aussi les courriers dont la lecture a échoué.")
+def mail_ocr_cmd(failed: bool) -> None:
+    from contact_centre.channels.mail.jobs import ocr_letter
+    from contact_centre.domain import letters
+    from contact_centre.runtime import runtime
+
+    with _app().app_context():
+        rt = runtime()
+        with rt.new_uow() as uow:
+            if failed:
+                for scan_id in letters.scans_with_status(uow.session, [letters.ScanStatus.FAILED]):
+                    for key in letters.restart_ocr(uow, scan_id):
+                        rt.storage.path(key).unlink(missing_ok=True)
+                uow.commit()
+            pending = letters.scans_with_status(uow.session, [letters.ScanStatus.PENDING])
+        for scan_id in pending:
+            if rt.jobs.name == "rq":
+                rt.jobs.enqueue(ocr_letter, scan_id)
+            else:
+                # No worker outside this command without Redis: read them here, one after the other.
+                click.echo(f"Courrier {scan_id} : {ocr_letter(scan_id)}")
+        click.echo(f"{len(pending)} courrier(s) à lire.")
+
+
+@main.group("email", help="Canal courriel (IMAP en entrée, SMTP en sortie).")
+def email_group() -> None:
+    pass
+
+
+def _watcher(stop: object = None) -> object:
+    import logging
+
+    from contact_centre.channels.email.mailbox import MailboxWatcher
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    if not settings.imap_host:
+        _fail("IMAP_HOST n'est pas défini : aucune boîte aux lettres à relever.")
+    return MailboxWatcher(_app(), stop=stop)  # type: ignore[arg-type]
+
+
+@email_group.command("watch", help="Relève la boîte en continu (IDLE), jusqu'à Ctrl+C.")
+def email_watch_cmd() -> None:
+    import signal
+    import threading
+
+    from contact_centre.channels.email.mailbox import MailboxWatcher
+
+    stop = threading.Event()
+    watcher = _watcher(stop)
+    assert isinstance(watcher, MailboxWatcher)
+    # Ctrl+C or a service manager's TERM: the message being recorded is finished, then it stops.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_a: stop.set())
+    click.echo(f"Relève de {watcher.key} (Ctrl+C pour arrêter)")
+    watcher.watch()
+    click.echo("Relève arrêtée.")
+
+
+@email_group.command("fetch", help="Relève une fois ce qui attend dans la boîte, puis s'arrête.")
+def email_fetch_cmd() -> None:
+    from contact_centre.channels.email.mailbox import NETWORK_ERRORS, MailboxWatcher
+
+    watcher = _watcher()
+    assert isinstance(watcher, MailboxWatcher)
+    try:
+        count = watcher.run_once()
+    except NETWORK_ERRORS as exc:
+        _fail(f"Boîte {watcher.key} injoignable : {exc}")
+    click.echo(f"{count} nouveau(x) message(s) enregistré(s).")
+
+
 if __name__ == "__main__":
     main()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from contact_centre.channels.meetings.entry import COUNCIL, GUSP, MeetingEntry, record_entry
+from contact_centre.channels.patrol.report import Location, PatrolReport, active_categories, record_report
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.catalogue_import import import_processes, import_referents
 from contact_centre.domain.citizens import CitizenDetails, create_citizen
@@ -117,24 +119,6 @@ CONTACTS = [
         "Des sacs d'ordures sont déposés au pied des conteneurs rue du Grand Crimée.",
     ),
     (
-        Channel.COUNCIL,
-        CitizenHints(name="Conseil de quartier Rive Gauche"),
-        "Ralentisseur demandé",
-        "Les habitants demandent un ralentisseur devant l'école Jean Macé.",
-    ),
-    (
-        Channel.GUSP,
-        CitizenHints(),
-        "Tags sur l'abri-bus",
-        "Tags injurieux sur l'abri-bus place de la République.",
-    ),
-    (
-        Channel.PATROL,
-        CitizenHints(),
-        "Nid-de-poule dangereux",
-        "Nid-de-poule d'environ 40 cm au carrefour rue Croix des Teinturiers / rue Garinet.",
-    ),
-    (
         Channel.VOICEMAIL,
         CitizenHints(phone="06 45 45 45 45"),
         "Message vocal",
@@ -195,8 +179,34 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
                 calendar,
             )
         uow.commit()
+        _other_doors(uow, rt, now)
         _past_calls(uow, rt, now)
     return logins
+
+
+def _other_doors(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
+    """A council's and a GUSP walk's requests entered by an ambassador, a patroller's own report:
+    recorded as their pages record them."""
+    staff = {u.username: u.id for u in uow.session.scalars(select(StaffUser))}
+    met = (now - timedelta(days=3)).astimezone(rt.base_calendar.zone).date()
+    for door, place, subject, body in (
+        (COUNCIL, "Rive Gauche", "Ralentisseur demandé", "Les habitants demandent un ralentisseur devant l'école Jean Macé."),
+        (GUSP, "Croix-Dampierre", "Tags sur l'abri-bus", "Tags injurieux sur l'abri-bus place de la République."),
+    ):  # fmt: skip
+        record_entry(rt, uow, MeetingEntry(
+            door=door, place=place, meeting_date=met, citizen=CitizenHints(), subject=subject, description=body,
+            address="", entry_key=f"demo-{door.slug}", staff_id=staff["sophie"],
+        ))  # fmt: skip
+    category = next((c for c in active_categories(uow.session) if c.code == "VOI-001"), None)
+    if category is not None:
+        record_report(rt, uow, PatrolReport(
+            category=category,
+            description="Nid-de-poule d'environ 40 cm, dangereux pour les deux-roues.",
+            location=Location(address="Carrefour rue Croix des Teinturiers / rue Garinet",
+                              latitude=48.95695, longitude=4.36214, accuracy_m=8.0),
+            photos=(), report_key="demo-patrol", patroller_id=staff["patrouilleur"],
+        ))  # fmt: skip
+    uow.commit()
 
 
 # Calls already handled, today and yesterday: they fill the call log and the citizens' history.

@@ -14,6 +14,20 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 
+if ! { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra; }; then
+  echo "==> Installing Tesseract with French (scanned mail OCR)"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-fra fonts-dejavu-core >/dev/null
+fi
+
+if [ ! -x /usr/sbin/dovecot ] || [ ! -e /usr/lib/dovecot/lmtp ]; then
+  echo "==> Installing Dovecot (IMAP and LMTP for the e-mail tests)"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null
+fi
+
 echo "==> Python environment in $VENV"
 [ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip

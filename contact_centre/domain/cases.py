@@ -83,7 +83,8 @@ class Contact(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    # Set on outbound contacts made while handling a queue item (a callback), to show them in its panel.
+    # The item a contact belongs to when it did not open one itself: an outbound contact made while
+    # handling it (a callback, a reply), or a written contact that joined its request's item.
     queue_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("queue_items.id", use_alter=True), index=True
     )

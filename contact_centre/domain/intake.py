@@ -58,6 +58,15 @@ class InboundContact:
     # An explicit reference; otherwise one found in the subject attaches the contact.
     request_reference: str | None = None
     created_by_id: int | None = None
+    # The queue item's title when the channel knows better than « who — what » (a patrol report
+    # has no citizen: its tag and place say more).
+    summary: str = ""
+    # External ids of earlier contacts on the same channel that this one answers, nearest first
+    # (an e-mail's In-Reply-To then References): the contact joins their request or item.
+    in_reply_to: tuple[str, ...] = ()
+    # The contact exactly as received (a whole e-mail), kept for the record whatever its size:
+    # what could not be taken apart is never lost.
+    original: IncomingAttachment | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,13 @@ class RecordedContact:
     contact_id: int
     queue_item_id: int
     created: bool
+    # True when the contact joined its request's existing item instead of opening a new one.
+    threaded: bool = False
+
+
+# A caller on the line or a visitor at the desk needs an item of their own to be answered; written
+# contacts about an open matter join its item instead, so one ambassador sees the whole exchange.
+LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.COUNTER})
 
 
 def _match_citizen(uow: UnitOfWork, phone: str, email: str) -> Citizen | None:
@@ -80,14 +96,62 @@ def _match_citizen(uow: UnitOfWork, phone: str, email: str) -> Citizen | None:
 
 def _existing(uow: UnitOfWork, channel: Channel, external_id: str) -> RecordedContact | None:
     row = uow.session.execute(
-        select(Contact.id, QueueItem.id)
-        .join(QueueItem, QueueItem.contact_id == Contact.id)
+        select(Contact.id, Contact.queue_item_id, QueueItem.id)
+        .outerjoin(QueueItem, QueueItem.contact_id == Contact.id)
         .where(Contact.channel == channel, Contact.external_id == external_id)
     ).first()
-    return RecordedContact(row[0], row[1], created=False) if row else None
+    if row is None:
+        return None
+    # A contact that joined an existing item carries that item's id; one that opened an item is its contact.
+    item_id = row[2] if row[2] is not None else row[1]
+    return RecordedContact(row[0], item_id, created=False) if item_id is not None else None
+
+
+def _replied_to(uow: UnitOfWork, inbound: InboundContact) -> tuple[ServiceRequest | None, QueueItem | None]:
+    """The request and item of the nearest earlier contact this one answers, if the city knows it."""
+    ids = [i for i in inbound.in_reply_to if i][:50]
+    if not ids:
+        return None, None
+    found = {
+        c.external_id: c
+        for c in uow.session.scalars(
+            select(Contact).where(Contact.channel == inbound.channel, Contact.external_id.in_(ids))
+        )
+    }
+    for external_id in ids:
+        earlier = found.get(external_id)
+        if earlier is None:
+            continue
+        item = (
+            uow.session.get(QueueItem, earlier.queue_item_id)
+            if earlier.queue_item_id
+            else uow.session.scalar(select(QueueItem).where(QueueItem.contact_id == earlier.id))
+        )
+        # The request may have been opened on the item after the earlier contact was recorded.
+        request = earlier.request or (item.request if item is not None else None)
+        return request, item
+    return None, None
+
+
+def _item_to_thread(
+    uow: UnitOfWork, request: ServiceRequest | None, item: QueueItem | None
+) -> QueueItem | None:
+    """The request's open item, else its latest one (re-opened), else the replied-to contact's item."""
+    if request is not None:
+        latest = uow.session.scalar(
+            select(QueueItem)
+            .where(QueueItem.request_id == request.id)
+            .order_by(QueueItem.status.in_(queue.OPEN).desc(), QueueItem.id.desc())
+            .limit(1)
+        )
+        if latest is not None:
+            return latest
+    return item
 
 
 def _summary(inbound: InboundContact, citizen: Citizen | None) -> str:
+    if inbound.summary:
+        return inbound.summary[:255]
     who = (
         citizen.display_name
         if citizen
@@ -129,8 +193,13 @@ def record_inbound_contact(
     )
     if inbound.request_reference and request is None:
         raise InvalidInput(N_("Référence de demande inconnue : {reference}."), reference=reference)
+    replied_item = None
+    if request is None:
+        request, replied_item = _replied_to(uow, inbound)
     if request is not None and citizen is None and request.citizen_id is not None:
         citizen = request.citizen
+    if replied_item is not None and citizen is None and replied_item.citizen_id is not None:
+        citizen = replied_item.citizen
 
     contact = Contact(
         channel=inbound.channel,
@@ -138,7 +207,6 @@ def record_inbound_contact(
         external_id=inbound.external_id,
         # The objects, not their ids: the queue item's event is built from them without a reload.
         citizen=citizen,
-        request=request,
         subject=inbound.subject[:255],
         body=inbound.body,
         hints={"name": inbound.citizen.name, "phone": phone, "email": email},
@@ -146,7 +214,7 @@ def record_inbound_contact(
         received_at=received_at,
         created_by_id=inbound.created_by_id,
     )
-    for attachment in inbound.attachments:
+    for attachment in ((inbound.original,) if inbound.original else ()) + inbound.attachments:
         stored = storage.save(attachment.data)
         contact.attachments.append(
             Attachment(
@@ -162,6 +230,8 @@ def record_inbound_contact(
         try:
             with uow.session.begin_nested():
                 uow.session.add(contact)
+                # Linked once in the session: the request's contacts never hold an unsaved contact.
+                contact.request = request
                 uow.session.flush()
         except IntegrityError:
             found = _existing(uow, inbound.channel, inbound.external_id)
@@ -170,6 +240,7 @@ def record_inbound_contact(
             raise
     else:
         uow.session.add(contact)
+        contact.request = request
         uow.session.flush()
     record_event(
         uow.session,
@@ -180,12 +251,14 @@ def record_inbound_contact(
         request_id=contact.request_id,
         after={"channel": inbound.channel.value, "citizen_id": contact.citizen_id},
     )
+    due = sla_due_at(inbound.channel, received_at, calendar)
+    existing = None if inbound.channel in LIVE_CHANNELS else _item_to_thread(uow, request, replied_item)
+    if existing is not None:
+        contact.queue_item_id = existing.id
+        item = queue.thread_contact(
+            uow, existing.id, contact, sla_due_at=due, summary=_summary(inbound, citizen)
+        )
+        return RecordedContact(contact.id, item.id, created=True, threaded=True)
     priority = inbound.priority if inbound.priority is not None else default_priority(inbound.channel)
-    item = queue.add_item(
-        uow,
-        contact,
-        priority=priority,
-        sla_due_at=sla_due_at(inbound.channel, received_at, calendar),
-        summary=_summary(inbound, citizen),
-    )
+    item = queue.add_item(uow, contact, priority=priority, sla_due_at=due, summary=_summary(inbound, citizen))
     return RecordedContact(contact.id, item.id, created=True)

@@ -6,6 +6,8 @@ from contact_centre.domain.base import Base
 from contact_centre.domain.cases import Attachment, Contact, Note, ReferenceCounter, ServiceRequest
 from contact_centre.domain.catalogue import Process, process_referents
 from contact_centre.domain.closures import ClosureDay
+from contact_centre.domain.emails import MailboxState, OutboundMail
+from contact_centre.domain.letters import LetterPage, LetterScan
 from contact_centre.domain.people import ApiToken, Citizen, CitizenEmail, CitizenPhone, Service, StaffUser
 from contact_centre.queue.models import ConsoleConnection, QueueItem
 
@@ -21,7 +23,11 @@ __all__ = [
     "ConsoleConnection",
     "Contact",
     "CounterTicket",
+    "LetterPage",
+    "LetterScan",
+    "MailboxState",
     "Note",
+    "OutboundMail",
     "Process",
     "QueueItem",
     "ReferenceCounter",

@@ -65,7 +65,7 @@ def voicemail_url(session: Session, item_id: int) -> str:
 def record_outbound_contact(
     uow: UnitOfWork,
     item_id: int,
-    actor_id: int,
+    actor_id: int | None,
     *,
     channel: Channel,
     external_id: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,17 @@ class RequestDraft:
     location_address: str = ""
     latitude: float | None = None
     longitude: float | None = None
+
+
+# Called in the creating transaction once a request is opened from an item: a channel can answer
+# the citizen there (the e-mail channel sends the reference). Registered once, by the app.
+RequestCreatedHook = Callable[[UnitOfWork, ServiceRequest, Contact], None]
+_request_created_hooks: list[RequestCreatedHook] = []
+
+
+def on_request_created(hook: RequestCreatedHook) -> None:
+    if hook not in _request_created_hooks:
+        _request_created_hooks.append(hook)
 
 
 def process_by_code(session: Session, code: str) -> Process:
@@ -110,6 +122,8 @@ def create_request_from_item(
     )
     uow.session.flush()
     queue.publish_update(uow, item)
+    for hook in _request_created_hooks:
+        hook(uow, request, contact)
     return request
 
 

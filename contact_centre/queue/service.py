@@ -101,6 +101,56 @@ def add_item(
     return item
 
 
+def thread_contact(
+    uow: UnitOfWork, item_id: int, contact: Contact, *, sla_due_at: datetime, summary: str
+) -> QueueItem:
+    """A new contact about the item's matter: an open item is updated where it stands (its claim
+    and its place in the queue kept); a finished one goes back to the queue as of this contact."""
+    for _attempt in range(3):
+        before = _load(uow.session, item_id)
+        before_state = _state(before)
+        if before.status is QueueStatus.DONE:
+            action, event = "queue.reopened", "queue:added"
+            won = _conditional_update(
+                uow.session,
+                item_id,
+                [QueueItem.status == QueueStatus.DONE],
+                {
+                    "status": QueueStatus.WAITING,
+                    "claimed_by_id": None,
+                    "claimed_at": None,
+                    "lease_expires_at": None,
+                    "done_at": None,
+                    "received_at": contact.received_at,
+                    "sla_due_at": sla_due_at,
+                    "summary": summary[:255],
+                },
+            )
+        else:
+            action, event = "queue.contact_added", "queue:updated"
+            won = _conditional_update(
+                uow.session, item_id, [QueueItem.status.in_(OPEN)], {"summary": summary[:255]}
+            )
+        # Lost only to a concurrent claim, release or completion: look again and apply to what is there.
+        if won:
+            break
+    else:
+        raise Conflict(N_("Cet élément change trop vite, réessayez."))
+    item = _load(uow.session, item_id)
+    record_event(
+        uow.session,
+        actor_id=None,
+        action=action,
+        entity_type="queue_item",
+        entity_id=item.id,
+        request_id=item.request_id,
+        before=before_state,
+        after=_state(item) | {"contact_id": contact.id, "channel": contact.channel.value},
+    )
+    uow.publish(event, item_to_dict(item))
+    return item
+
+
 def _conditional_update(session: Session, item_id: int, where: list[Any], values: dict[str, Any]) -> bool:
     result = session.execute(
         update(QueueItem)

@@ -100,12 +100,14 @@
   document.addEventListener('item:opened', async (event) => {
     const detail = event.detail;
     openTicketItem = detail.channel === 'counter' ? detail.id : null;
-    section.hidden = openTicketItem === null;
+    section.hidden = true; // shown once its ticket is known: a visit without one has no section
     if (openTicketItem === null) return;
     const response = await fetch('/console/api/counter/items/' + detail.id + '/ticket', {
       credentials: 'same-origin', headers: { Accept: 'application/json' },
     });
-    if (response.ok && openTicketItem === detail.id) showTicket(await response.json());
+    if (!response.ok || openTicketItem !== detail.id) return;
+    showTicket(await response.json());
+    section.hidden = false;
   });
 
   $('counter-recall').addEventListener('click', (event) => busy(event.currentTarget, async () => {

@@ -1,0 +1,263 @@
+"""Watching the city's mailbox over IMAP. At least once, never twice: a message is marked processed
+(flagged, moved or deleted per settings) only after its contact is committed, and a message seen
+again is recognised by its Message-ID (or fingerprint) and records nothing new."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from contact_centre.channels.email.inbound import ingest
+from contact_centre.domain.base import utcnow
+from contact_centre.domain.emails import mailbox_state
+from contact_centre.domain.intake import RecordedContact
+from contact_centre.runtime import Runtime
+from contact_centre.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROCESSED_KEYWORD = b"$GrcTraite"
+SEEN = b"\\Seen"
+DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+# A batch is bounded in bytes as well as in messages: memory stays flat whatever arrives.
+BATCH_BYTES = 32 * 1024 * 1024
+NETWORK_ERRORS = (IMAPClientError, OSError)
+
+
+class MailboxNotConfigured(RuntimeError):
+    pass
+
+
+def connect(settings: Settings, timeout: float = 30) -> IMAPClient:
+    if not settings.imap_host:
+        raise MailboxNotConfigured("IMAP_HOST n'est pas défini")
+    port = settings.imap_port or DEFAULT_PORTS[settings.imap_security]
+    context = ssl.create_default_context()
+    if settings.imap_security == "ssl":
+        client = IMAPClient(settings.imap_host, port, ssl=True, ssl_context=context, timeout=timeout)
+    else:
+        client = IMAPClient(settings.imap_host, port, ssl=False, timeout=timeout)
+        if settings.imap_security == "starttls":
+            client.starttls(context)
+    client.normalise_times = False  # INTERNALDATE as an aware instant, not local wall time
+    client.login(settings.imap_user, settings.imap_password)
+    return client
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:  # the connection may already be gone; nothing is left to say to it
+        with contextlib.suppress(Exception):
+            client.shutdown()
+
+
+def _batches(sizes: dict[int, int], count: int) -> Iterator[list[int]]:
+    batch: list[int] = []
+    total = 0
+    for uid in sorted(sizes):
+        if batch and (len(batch) >= count or total + sizes[uid] > BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += sizes[uid]
+    if batch:
+        yield batch
+
+
+class MailboxWatcher:
+    """`run_once()` takes what is waiting (a job, `email fetch`); `watch()` keeps at it with IDLE
+    until `stop` is set (`email watch`), reconnecting with exponential backoff."""
+
+    def __init__(
+        self,
+        app: Flask,
+        *,
+        stop: threading.Event | None = None,
+        on_recorded: Callable[[RecordedContact], None] | None = None,
+        min_backoff: float = 1.0,
+        max_backoff: float = 300.0,
+    ) -> None:
+        self.app = app
+        self.rt: Runtime = app.extensions["espace_citoyen"]
+        self.stop = stop or threading.Event()
+        self.on_recorded = on_recorded
+        self.min_backoff = min_backoff
+        self.max_backoff = max_backoff
+
+    @property
+    def settings(self) -> Settings:
+        return self.rt.settings
+
+    @property
+    def key(self) -> str:
+        s = self.settings
+        return f"{s.imap_user}@{s.imap_host}:{s.imap_port}/{s.imap_folder}"[:255]
+
+    def run_once(self) -> int:
+        """One pass over the folder; returns how many new contacts it recorded."""
+        with self.app.app_context():
+            client = connect(self.settings)
+            try:
+                return self.sync(client)
+            finally:
+                _close(client)
+
+    def watch(self) -> None:
+        delay = self.min_backoff
+        with self.app.app_context():
+            while not self.stop.is_set():
+                client = None
+                try:
+                    client = connect(self.settings)
+                    log.info("mailbox %s connected", self.key)
+                    delay = self.min_backoff
+                    while not self.stop.is_set():
+                        self.sync(client)
+                        self._wait(client)
+                except MailboxNotConfigured:
+                    raise
+                except NETWORK_ERRORS as exc:
+                    log.warning("mailbox %s unreachable (%s); retrying in %.1f s", self.key, exc, delay)
+                except Exception:
+                    # A database outage or a bug: logged, and the same messages are tried again later.
+                    log.exception("mailbox %s: pass failed; retrying in %.1f s", self.key, delay)
+                finally:
+                    if client is not None:
+                        _close(client)
+                if self.stop.wait(delay):
+                    break
+                delay = min(delay * 2, self.max_backoff)
+        log.info("mailbox %s: watcher stopped", self.key)
+
+    def _wait(self, client: IMAPClient) -> None:
+        """Until something arrives, the poll interval passes or we are stopped. IDLE when the server
+        has it; the interval also catches an IDLE the server silently dropped."""
+        deadline = time.monotonic() + self.settings.imap_poll_seconds
+        if b"IDLE" not in client.capabilities():
+            self.stop.wait(self.settings.imap_poll_seconds)
+            return
+        client.idle()
+        try:
+            while not self.stop.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                responses = client.idle_check(timeout=min(0.5, remaining))
+                if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                    break
+        finally:
+            client.idle_done()
+
+    def _criteria(self, keywords: bool, last_uid: int) -> list[Any]:
+        if self.settings.imap_processed_folder:
+            return ["NOT", "DELETED"]  # processed messages leave the folder
+        if not self.settings.imap_keep_originals:
+            return ["NOT", "DELETED"]  # processed messages are deleted
+        if keywords:
+            return ["NOT", "KEYWORD", PROCESSED_KEYWORD.decode()]
+        # A server without custom keywords: the highest UID recorded is the mark.
+        return ["UID", f"{last_uid + 1}:*"]
+
+    def sync(self, client: IMAPClient) -> int:
+        settings = self.settings
+        info = client.select_folder(settings.imap_folder)
+        uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+        keywords = b"\\*" in info.get(b"PERMANENTFLAGS", ())
+        with self.rt.new_uow() as uow:
+            state = mailbox_state(uow.session, self.key)
+            if state.uidvalidity != uidvalidity:
+                if state.uidvalidity is not None:
+                    # UIDs were renumbered: every message is looked at again; Message-IDs keep
+                    # the ones already recorded from being recorded twice.
+                    log.warning(
+                        "mailbox %s: UIDVALIDITY changed (%s → %s); rescanning",
+                        self.key,
+                        state.uidvalidity,
+                        uidvalidity,
+                    )
+                state.uidvalidity, state.last_uid = uidvalidity, 0
+            state.checked_at = utcnow()
+            last_uid = state.last_uid
+            uow.commit()
+        uids = [u for u in client.search(self._criteria(keywords, last_uid)) if keywords or u > last_uid]
+        if not uids:
+            return 0
+        sizes = {
+            uid: int(data.get(b"RFC822.SIZE", 0))
+            for uid, data in client.fetch(uids, [b"RFC822.SIZE"]).items()
+        }
+        recorded = 0
+        for batch in _batches(sizes, settings.imap_batch_size):
+            done = []
+            fetched = client.fetch(batch, [b"INTERNALDATE", b"BODY.PEEK[]"])
+            for uid in batch:
+                data = fetched.get(uid)
+                if not data:
+                    continue  # expunged meanwhile by another client
+                result = self._record(uid, uidvalidity, data)
+                if result is None:
+                    continue
+                done.append(uid)
+                recorded += result.created
+            self._mark_processed(client, done, keywords)
+            if done:
+                with self.rt.new_uow() as uow:
+                    state = mailbox_state(uow.session, self.key)
+                    if state.uidvalidity == uidvalidity:
+                        state.last_uid = max(state.last_uid, *done)
+                    uow.commit()
+        return recorded
+
+    def _record(self, uid: int, uidvalidity: int, data: dict[bytes, Any]) -> RecordedContact | None:
+        raw = data.get(b"BODY[]") or b""
+        when = data.get(b"INTERNALDATE")
+        received = when if isinstance(when, datetime) and when.tzinfo is not None else None
+        try:
+            result = ingest(
+                bytes(raw),
+                received,
+                {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity},
+            )
+        except Exception:
+            # Left unmarked: tried again at the next pass; a message is never dropped.
+            log.exception("mailbox %s: message UID %s not recorded; will retry", self.key, uid)
+            return None
+        if self.on_recorded is not None:
+            self.on_recorded(result)
+        return result
+
+    def _mark_processed(self, client: IMAPClient, uids: list[int], keywords: bool) -> None:
+        if not uids:
+            return
+        settings = self.settings
+        capabilities = client.capabilities()
+        if settings.imap_processed_folder:
+            if not client.folder_exists(settings.imap_processed_folder):
+                client.create_folder(settings.imap_processed_folder)
+            if b"MOVE" in capabilities:
+                client.move(uids, settings.imap_processed_folder)
+                return
+            client.copy(uids, settings.imap_processed_folder)
+            self._delete(client, uids)
+        elif not settings.imap_keep_originals:
+            self._delete(client, uids)
+        else:
+            client.add_flags(uids, [SEEN, PROCESSED_KEYWORD] if keywords else [SEEN])
+
+    def _delete(self, client: IMAPClient, uids: list[int]) -> None:
+        client.delete_messages(uids)
+        if b"UIDPLUS" in client.capabilities():
+            client.uid_expunge(uids)
+        else:
+            client.expunge()

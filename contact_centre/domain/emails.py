@@ -1,0 +1,205 @@
+"""What the e-mail channel keeps besides contacts: where it stands in each mailbox, and the
+messages the city sends (recorded as outbound contacts, counted for loop protection)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, func, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+
+from contact_centre.domain.audit import record_event
+from contact_centre.domain.base import Base, UTCDateTime, utcnow
+from contact_centre.domain.cases import Attachment, Contact
+from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.errors import N_, InvalidInput, NotFound
+from contact_centre.domain.intake import IncomingAttachment
+from contact_centre.domain.outbound import record_outbound_contact
+from contact_centre.domain.storage import FileStorage
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue import service as queue
+from contact_centre.queue.models import QueueItem
+
+
+class MailboxState(Base):
+    """One watched IMAP folder: its UIDVALIDITY and the highest UID already recorded."""
+
+    __tablename__ = "mailbox_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundMail(Base):
+    """One message the city sends; automatic ones are counted per address for loop protection."""
+
+    __tablename__ = "outbound_mails"
+    __table_args__ = (Index("ix_outbound_mails_recipient", "recipient", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@dataclass(frozen=True)
+class MailDraft:
+    """A message ready to be queued; its text is final (composed by the e-mail channel)."""
+
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    kind: str = "reply"  # reply, acknowledgement, request_created
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    automatic: bool = False
+    to_name: str = ""
+    attachments: tuple[IncomingAttachment, ...] = ()
+
+
+def mailbox_state(session: Session, key: str) -> MailboxState:
+    state = session.get(MailboxState, key)
+    if state is None:
+        state = MailboxState(key=key, uidvalidity=None, last_uid=0)
+        session.add(state)
+    return state
+
+
+def automatic_mails_since(session: Session, recipient: str, since: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboundMail)
+            .where(
+                OutboundMail.recipient == recipient.lower(),
+                OutboundMail.automatic.is_(True),
+                OutboundMail.created_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def queue_mail(
+    uow: UnitOfWork,
+    item_id: int,
+    actor_id: int | None,
+    draft: MailDraft,
+    *,
+    sender: str,
+    storage: FileStorage,
+    max_attachment_bytes: int,
+) -> Contact:
+    """Records the message as an outbound contact on the item, status « queued »; a job sends it."""
+    for attachment in draft.attachments:
+        if len(attachment.data) > max_attachment_bytes:
+            raise InvalidInput(
+                N_("La pièce jointe « {name} » dépasse la taille maximale ({limit} Mo)."),
+                name=attachment.filename,
+                limit=max_attachment_bytes // (1024 * 1024),
+            )
+    contact = record_outbound_contact(
+        uow,
+        item_id,
+        actor_id,
+        channel=Channel.EMAIL,
+        external_id=draft.message_id,
+        subject=draft.subject,
+        payload={
+            "kind": draft.kind,
+            "from": sender,
+            "to": draft.to,
+            "to_name": draft.to_name,
+            "message_id": draft.message_id,
+            "in_reply_to": draft.in_reply_to,
+            "references": list(draft.references),
+            "automatic": draft.automatic,
+            "status": "queued",
+            "attempts": 0,
+        },
+    )
+    contact.body = draft.body
+    contact.hints = {"name": draft.to_name, "phone": "", "email": draft.to}
+    for attachment in draft.attachments:
+        stored = storage.save(attachment.data)
+        contact.attachments.append(
+            Attachment(
+                filename=attachment.filename[:255] or "piece-jointe",
+                content_type=attachment.content_type[:127] or "application/octet-stream",
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_key=stored.key,
+            )
+        )
+    uow.session.add(
+        OutboundMail(contact_id=contact.id, recipient=draft.to.lower(), automatic=draft.automatic)
+    )
+    uow.session.flush()
+    return contact
+
+
+def outbound_mail(session: Session, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id, options=[selectinload(Contact.attachments)])
+    if contact is None or contact.channel is not Channel.EMAIL or contact.direction is not Direction.OUTBOUND:
+        raise NotFound(N_("Courriel introuvable (n° {contact_id})."), contact_id=contact_id)
+    return contact
+
+
+def update_mail(uow: UnitOfWork, contact_id: int, changes: Mapping[str, Any]) -> Contact:
+    """Records a send attempt's outcome; the item's consoles are told so a failure shows at once."""
+    contact = outbound_mail(uow.session, contact_id)
+    before = {k: contact.payload.get(k) for k in changes}
+    contact.payload = {**contact.payload, **changes}
+    record_event(
+        uow.session,
+        actor_id=None,
+        action=f"mail.{changes.get('status', 'updated')}",
+        entity_type="contact",
+        entity_id=contact.id,
+        request_id=contact.request_id,
+        before=before,
+        after=dict(changes),
+    )
+    if contact.queue_item_id is not None:
+        queue.publish_update(uow, queue.get_item(uow.session, contact.queue_item_id))
+    return contact
+
+
+def email_thread(session: Session, item_id: int) -> list[Contact]:
+    """Every e-mail of an item, both ways, oldest first: its own, the ones that joined it, the
+    request's."""
+    item = queue.get_item(session, item_id)
+    related = [Contact.queue_item_id == item.id, Contact.id == item.contact_id]
+    if item.request_id is not None:
+        related.append(Contact.request_id == item.request_id)
+    return list(
+        session.scalars(
+            select(Contact)
+            .where(Contact.channel == Channel.EMAIL, or_(*related))
+            .options(selectinload(Contact.attachments))
+            .order_by(Contact.received_at, Contact.id)
+        )
+    )
+
+
+def latest_inbound(contacts: list[Contact]) -> Contact | None:
+    return next((c for c in reversed(contacts) if c.direction is Direction.INBOUND), None)
+
+
+def item_of_contact(session: Session, contact_id: int) -> QueueItem | None:
+    return session.scalar(
+        select(QueueItem).where(
+            or_(
+                QueueItem.contact_id == contact_id,
+                QueueItem.id
+                == select(Contact.queue_item_id).where(Contact.id == contact_id).scalar_subquery(),
+            )
+        )
+    )
