@@ -126,7 +126,7 @@ def _login(app: Flask) -> None:
 
 
 def _blueprints(app: Flask) -> None:
-    from contact_centre import admin, api, auth, console
+    from contact_centre import admin, api, auth, console, portal
     from contact_centre.channels import mail, meetings, patrol, phone
     from contact_centre.channels.counter import actions as counter_actions
     from contact_centre.channels.counter import pages as counter_pages
@@ -137,6 +137,7 @@ def _blueprints(app: Flask) -> None:
                       counter_pages.bp, counter_actions.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(mail.bp)  # scanned letters, under /console/api/mail
+    app.register_blueprint(portal.bp)  # « Suivre ma demande », for citizens
     for blueprint in (patrol.bp, meetings.bp):  # the patroller's tablet page; council and GUSP entry
         app.register_blueprint(blueprint)
     _email(app)

@@ -171,7 +171,7 @@ class Settings:
     email_auto_limit: int = 3
     email_auto_period_hours: int = 24
     # The public page where a citizen follows a request; {base} is PUBLIC_BASE_URL.
-    tracking_url: str = "{base}/suivi/{reference}"
+    tracking_url: str = "{base}/suivi/{reference}?cle={key}"
     # Other doors: the neighbourhood councils and GUSP sites staff choose from when entering a contact,
     # and the patroller's photos (checked by content; larger or more are refused with a message).
     neighbourhood_councils: tuple[str, ...] = (

@@ -66,3 +66,20 @@ def test_logout_returns_to_the_login_page(app, served, page):
     assert page.get_by_text("Vous êtes déconnecté·e.").is_visible()
     page.goto(f"{served.url}/console/")
     assert page.url.startswith(f"{served.url}/login")
+
+
+def test_a_citizen_finds_and_follows_a_request_without_the_link(app, rt, served, page):
+    from tests.integration.test_tracking import open_request
+
+    reference = open_request(app, rt)
+    page.goto(f"{served.url}/suivi/")
+    assert serious_violations(page) == []
+    page.get_by_label("Référence de la demande").fill(reference)
+    page.get_by_label("Adresse e-mail ou numéro de téléphone").fill("autre@example.fr")
+    page.get_by_role("button", name="Afficher ma demande").click()
+    assert "Aucune demande ne correspond" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Adresse e-mail ou numéro de téléphone").fill("06 12 34 56 78")
+    page.get_by_role("button", name="Afficher ma demande").click()
+    page.get_by_role("heading", name=f"Votre demande {reference}").wait_for()
+    assert page.locator("#tracking-status").inner_text() == "Nouvelle"
+    assert serious_violations(page) == []

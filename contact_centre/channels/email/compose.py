@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from contact_centre.channels.email.parse import single_line
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.errors import N_
+from contact_centre.domain.tracking import tracking_key
 from contact_centre.settings import Settings
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -72,7 +73,8 @@ def french_day(day: date) -> str:
 
 
 def tracking_link(settings: Settings, reference: str) -> str:
-    return fill(settings.tracking_url, base=settings.public_base_url, reference=reference)
+    key = tracking_key(settings.secret_key, reference)
+    return fill(settings.tracking_url, base=settings.public_base_url, reference=reference, key=key)
 
 
 def new_message_id(settings: Settings) -> str:
