@@ -13,7 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from contact_centre.domain.audit import record_event
-from contact_centre.domain.enums import CONSOLE_ROLES
+from contact_centre.domain.enums import CONSOLE_ROLES, Role
 from contact_centre.domain.staff import authenticate
 from contact_centre.queue import presence
 from contact_centre.runtime import NAMESPACE, runtime
@@ -88,4 +88,6 @@ def logout() -> ResponseReturnValue:
 def home() -> ResponseReturnValue:
     if current_user.role in CONSOLE_ROLES:
         return redirect(url_for("console.index"))
+    if current_user.role is Role.PATROLLER:
+        return redirect(url_for("patrol.report"))  # the tablet page is the patroller's whole space
     return render_template("auth/home.html")

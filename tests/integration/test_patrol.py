@@ -306,3 +306,10 @@ def test_only_patrollers_heads_and_admins_may_report(app, served, patroller):
     other = login(served.url, "pierre", PASSWORD, console=False)
     assert other.get(served.url + receipt, timeout=10).status_code == 404
     assert chef.get(served.url + receipt, timeout=10).status_code == 200
+
+
+def test_a_patroller_logging_in_lands_on_the_report_page(app, served):
+    add_user(app, "marc", Role.PATROLLER)
+    http = login(served.url, "marc", PASSWORD, console=False)
+    landed = http.get(f"{served.url}/", timeout=10)
+    assert landed.url == f"{served.url}/patrol" and "Utiliser ma position" in landed.text
