@@ -145,11 +145,15 @@ class Settings:
     imap_batch_size: int = 50
     # The longest wait between two looks at the mailbox, IDLE or not (a dropped IDLE is caught by it).
     imap_poll_seconds: int = 60
+    # Extra CA certificates to trust (a city server with an internal CA), on top of the system's;
+    # the certificate and the host name are always checked.
+    imap_ca_file: Path | None = None
     smtp_host: str = ""
     smtp_port: int = 0  # 0: 465 with ssl, 587 with starttls, 25 with none
     smtp_security: str = "starttls"
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_ca_file: Path | None = None  # as imap_ca_file
     # The city's address (never answered automatically) and the name shown with it.
     mail_from: str = ""
     mail_from_name: str = "Espace Citoyen"
@@ -245,11 +249,13 @@ class Settings:
             imap_keep_originals=_bool(env, "IMAP_KEEP_ORIGINALS", True),
             imap_batch_size=max(1, _int(env, "IMAP_BATCH_SIZE", 50)),
             imap_poll_seconds=max(1, _int(env, "IMAP_POLL_SECONDS", 60)),
+            imap_ca_file=_path(env, "IMAP_CA_FILE"),
             smtp_host=env.get("SMTP_HOST", ""),
             smtp_port=_int(env, "SMTP_PORT", 0),
             smtp_security=_choice(env, "SMTP_SECURITY", "starttls", SECURITY_MODES),
             smtp_user=env.get("SMTP_USER", ""),
             smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_ca_file=_path(env, "SMTP_CA_FILE"),
             mail_from=env.get("MAIL_FROM", ""),
             mail_from_name=env.get("MAIL_FROM_NAME") or cls.mail_from_name,
             smtp_retry_seconds=_ints(env, "SMTP_RETRY_SECONDS", cls.smtp_retry_seconds),

@@ -1,5 +1,7 @@
 """Real mail servers for the e-mail channel's tests: a private Dovecot (IMAP + LMTP) on free
-loopback ports, and an aiosmtpd sink that keeps what the app sends."""
+loopback ports, and an aiosmtpd sink that keeps what the app sends. Each also comes with TLS
+(IMAPS and STARTTLS; SMTPS, or SMTP with STARTTLS required), its certificate signed by a
+throwaway CA made at test time with the `openssl` command."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import shutil
 import signal
 import smtplib
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -42,7 +45,7 @@ state_dir = {d}/state
 log_path = {d}/log/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = dovecot
@@ -67,7 +70,8 @@ service imap-login {{
     port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service lmtp {{
@@ -80,6 +84,79 @@ protocol lmtp {{
   auth_username_format = %n
 }}
 """
+
+
+# What a client checks: a CA that may sign, a server certificate for the names the tests connect to.
+_CA_CONFIG = """\
+[req]
+distinguished_name = dn
+x509_extensions = ca
+prompt = no
+[dn]
+CN = Espace Citoyen test {name}
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+"""
+_SERVER_EXTENSIONS = """\
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = IP:127.0.0.1,DNS:localhost
+"""
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """A CA, a server certificate it signed for 127.0.0.1 and localhost, and another CA that
+    signed nothing here (a client trusting only that one must refuse the servers)."""
+
+    dir: Path
+    ca: Path
+    cert: Path
+    key: Path
+    other_ca: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+def _openssl(*args: str | Path) -> None:
+    subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+
+
+def _new_key(key: Path) -> None:
+    _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key)
+
+
+def _make_ca(d: Path, name: str) -> tuple[Path, Path]:
+    ca, key, config = d / f"{name}.pem", d / f"{name}.key", d / f"{name}.cnf"
+    config.write_text(_CA_CONFIG.format(name=name))
+    _new_key(key)
+    _openssl("req", "-x509", "-config", config, "-key", key, "-days", "2", "-out", ca)
+    return ca, key
+
+
+def make_tls_files() -> TlsFiles:
+    if shutil.which("openssl") is None:
+        unavailable("TLS", FileNotFoundError("the openssl command is not installed"))
+    d = Path(tempfile.mkdtemp(prefix="mail-tls-"))
+    ca, ca_key = _make_ca(d, "ca")
+    other_ca, _ = _make_ca(d, "other-ca")
+    cert, key, csr, extensions = d / "server.pem", d / "server.key", d / "server.csr", d / "server.ext"
+    extensions.write_text(_SERVER_EXTENSIONS)
+    _new_key(key)
+    _openssl("req", "-new", "-key", key, "-subj", "/CN=localhost", "-out", csr)
+    _openssl(
+        "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-set_serial", str(time.time_ns()),
+        "-days", "2", "-extfile", extensions, "-out", cert,
+    )  # fmt: skip
+    return TlsFiles(d, ca, cert, key, other_ca)
 
 
 def free_port() -> int:
@@ -100,9 +177,10 @@ def _wait_port(port: int, timeout: float = 10) -> None:
 
 
 class Dovecot:
-    """A throwaway Dovecot: start, stop (as if the server went away), start again, same mailbox."""
+    """A throwaway Dovecot: start, stop (as if the server went away), start again, same mailbox.
+    With `tls`, it also answers IMAPS on `imaps_port` and STARTTLS on `imap_port`."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: TlsFiles | None = None) -> None:
         # Not pytest's tmp_path: its 0700 parents would keep Dovecot's unprivileged users out.
         self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
         self.dir.chmod(0o755)
@@ -110,11 +188,22 @@ class Dovecot:
             (self.dir / sub).mkdir()
         shutil.chown(self.dir / "mail", "nobody", "nogroup")
         (self.dir / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+        self.tls = tls
         self.imap_port = free_port()
+        self.imaps_port = free_port() if tls else 0
         self.lmtp_port = free_port()
+        # Dovecot reads the key as root at start-up, before it drops privileges.
+        ssl_config = f"ssl = yes\nssl_cert = <{tls.cert}\nssl_key = <{tls.key}" if tls else "ssl = no"
         self.config = self.dir / "dovecot.conf"
         self.config.write_text(
-            _CONFIG.format(d=self.dir, tag=self.dir.name, imap_port=self.imap_port, lmtp_port=self.lmtp_port)
+            _CONFIG.format(
+                d=self.dir,
+                tag=self.dir.name,
+                ssl=ssl_config,
+                imap_port=self.imap_port,
+                imaps_port=self.imaps_port,
+                lmtp_port=self.lmtp_port,
+            )
         )
 
     @property
@@ -132,6 +221,8 @@ class Dovecot:
         )
         _wait_port(self.imap_port)
         _wait_port(self.lmtp_port)
+        if self.imaps_port:
+            _wait_port(self.imaps_port)
         deadline = time.monotonic() + 10  # the pid file tells a later stop() whom to stop
         while not self.pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -177,6 +268,7 @@ class Dovecot:
             lmtp.sendmail(sender, [to], raw)
 
     def client(self) -> IMAPClient:
+        """A plain connection, for the tests' own look at the mailbox (allowed from loopback)."""
         client = IMAPClient("127.0.0.1", self.imap_port, ssl=False, timeout=10)
         client.login(USER, PASSWORD)
         return client
@@ -199,7 +291,7 @@ class Dovecot:
             return {uid: tuple(f) for uid, f in client.get_flags(client.search("ALL")).items()}
 
 
-def start_dovecot() -> Dovecot:
+def start_dovecot(tls: TlsFiles | None = None) -> Dovecot:
     if shutil.which("dovecot") is None:
         message = "dovecot is not installed (apt-get install dovecot-imapd dovecot-lmtpd)"
         if IN_CI:
@@ -207,7 +299,7 @@ def start_dovecot() -> Dovecot:
         pytest.skip(message)
     if os.geteuid() != 0:
         unavailable("Dovecot", PermissionError("a private Dovecot needs root here"))
-    server = Dovecot()
+    server = Dovecot(tls)
     try:
         server.start()
     except (subprocess.CalledProcessError, TimeoutError) as exc:
@@ -222,6 +314,7 @@ class Sent:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    tls: str = ""  # the TLS version the message came over ("TLSv1.3"), empty when in the clear
 
 
 @dataclass
@@ -237,7 +330,10 @@ class SmtpSink:
         if self.reply:
             return self.reply
         with self._cond:
-            self.messages.append(Sent(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            # Implicit TLS or after STARTTLS, the transport is then the TLS one.
+            tls = server.transport.get_extra_info("ssl_object")
+            version = (tls.version() or "") if tls is not None else ""
+            self.messages.append(Sent(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, version))
             self._cond.notify_all()
         return "250 OK"
 
@@ -254,11 +350,17 @@ class SmtpSink:
         self.reply = ""
 
 
-def start_smtp_sink() -> tuple[SmtpSink, Any]:
+def start_smtp_sink(tls: TlsFiles | None = None, security: str = "none") -> tuple[SmtpSink, Any]:
+    """In the clear; with `tls`, SMTPS (`security="ssl"`) or STARTTLS required before MAIL."""
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    options: dict[str, Any] = {}
+    if tls and security == "ssl":
+        options["ssl_context"] = tls.server_context()
+    elif tls and security == "starttls":
+        options.update(tls_context=tls.server_context(), require_starttls=True)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     sink.port = controller.port
     return sink, controller
@@ -271,15 +373,40 @@ def dovecot() -> Iterator[Dovecot]:
     server.destroy()
 
 
+def _ready(server: Dovecot) -> Iterator[Dovecot]:
+    """The shared server with an empty mailbox, running (a test may have stopped it)."""
+    if not server.pid_file.exists():
+        server.start()
+    server.empty()
+    yield server
+    if not server.pid_file.exists():
+        server.start()
+
+
 @pytest.fixture
 def mailbox(dovecot: Dovecot) -> Iterator[Dovecot]:
     """The shared server with an empty mailbox, running (a test may have stopped it)."""
-    if not dovecot.pid_file.exists():
-        dovecot.start()
-    dovecot.empty()
-    yield dovecot
-    if not dovecot.pid_file.exists():
-        dovecot.start()
+    yield from _ready(dovecot)
+
+
+@pytest.fixture(scope="session")
+def mail_tls() -> Iterator[TlsFiles]:
+    files = make_tls_files()
+    yield files
+    shutil.rmtree(files.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def tls_dovecot(mail_tls: TlsFiles) -> Iterator[Dovecot]:
+    server = start_dovecot(mail_tls)
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def tls_mailbox(tls_dovecot: Dovecot) -> Iterator[Dovecot]:
+    """The TLS server (IMAPS and STARTTLS) with an empty mailbox."""
+    yield from _ready(tls_dovecot)
 
 
 @pytest.fixture(scope="session")
@@ -293,6 +420,34 @@ def _smtp_server() -> Iterator[SmtpSink]:
 def smtp_sink(_smtp_server: SmtpSink) -> SmtpSink:
     _smtp_server.clear()
     return _smtp_server
+
+
+@pytest.fixture(scope="session")
+def _smtps_server(mail_tls: TlsFiles) -> Iterator[SmtpSink]:
+    sink, controller = start_smtp_sink(mail_tls, "ssl")
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def smtps_sink(_smtps_server: SmtpSink) -> SmtpSink:
+    """A sink over implicit TLS (SMTPS)."""
+    _smtps_server.clear()
+    return _smtps_server
+
+
+@pytest.fixture(scope="session")
+def _starttls_smtp_server(mail_tls: TlsFiles) -> Iterator[SmtpSink]:
+    sink, controller = start_smtp_sink(mail_tls, "starttls")
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def starttls_smtp_sink(_starttls_smtp_server: SmtpSink) -> SmtpSink:
+    """A sink that takes mail only after STARTTLS."""
+    _starttls_smtp_server.clear()
+    return _starttls_smtp_server
 
 
 @pytest.fixture

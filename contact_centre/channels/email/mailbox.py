@@ -42,15 +42,22 @@ def connect(settings: Settings, timeout: float = 30) -> IMAPClient:
     if not settings.imap_host:
         raise MailboxNotConfigured("IMAP_HOST n'est pas défini")
     port = settings.imap_port or DEFAULT_PORTS[settings.imap_security]
-    context = ssl.create_default_context()
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    if settings.imap_ca_file:
+        context.load_verify_locations(cafile=settings.imap_ca_file)
     if settings.imap_security == "ssl":
         client = IMAPClient(settings.imap_host, port, ssl=True, ssl_context=context, timeout=timeout)
     else:
         client = IMAPClient(settings.imap_host, port, ssl=False, timeout=timeout)
+    client.normalise_times = False  # INTERNALDATE as an aware instant, not local wall time
+    try:
         if settings.imap_security == "starttls":
             client.starttls(context)
-    client.normalise_times = False  # INTERNALDATE as an aware instant, not local wall time
-    client.login(settings.imap_user, settings.imap_password)
+        client.login(settings.imap_user, settings.imap_password)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            client.shutdown()  # a refused certificate or login must not leave the socket open
+        raise
     return client
 
 

@@ -36,6 +36,11 @@ def failure_text(exc: BaseException) -> str:
         return "Le serveur de courrier a refusé l'adresse du destinataire."
     if isinstance(exc, MailNotConfigured):
         return "L'envoi de courriels n'est pas configuré (SMTP_HOST, MAIL_FROM)."
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"Le certificat du serveur de courrier n'est pas reconnu ({exc.verify_message}) ; "
+            "vérifiez SMTP_HOST et SMTP_CA_FILE."
+        )
     if isinstance(exc, OSError):
         return f"Serveur de courrier injoignable : {exc}."
     return f"Envoi impossible : {exc}."
@@ -45,16 +50,22 @@ def smtp_connection(settings: Settings, timeout: float = 30) -> smtplib.SMTP:
     if not settings.sends_mail:
         raise MailNotConfigured("SMTP_HOST et MAIL_FROM ne sont pas définis")
     port = settings.smtp_port or DEFAULT_PORTS[settings.smtp_security]
-    context = ssl.create_default_context()
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    if settings.smtp_ca_file:
+        context.load_verify_locations(cafile=settings.smtp_ca_file)
     smtp: smtplib.SMTP
     if settings.smtp_security == "ssl":
         smtp = smtplib.SMTP_SSL(settings.smtp_host, port, timeout=timeout, context=context)
     else:
         smtp = smtplib.SMTP(settings.smtp_host, port, timeout=timeout)
+    try:
         if settings.smtp_security == "starttls":
             smtp.starttls(context=context)
-    if settings.smtp_user:
-        smtp.login(settings.smtp_user, settings.smtp_password)
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+    except BaseException:
+        smtp.close()  # a refused certificate or login must not leave the socket open
+        raise
     return smtp
 
 
