@@ -184,6 +184,15 @@ def serve_cmd(host: str, port: int) -> None:
     start_sweeper(app)
     with app.app_context():
         socketio = runtime().socketio
+        settings = runtime().settings
+    if settings.imap_host and not settings.uses_redis:
+        import threading
+
+        from contact_centre.channels.email.mailbox import MailboxWatcher
+
+        # Without Redis a separate `email watch` could not reach this process's consoles: watch here.
+        threading.Thread(target=MailboxWatcher(app).watch, name="mailbox", daemon=True).start()
+        click.echo(f"Relève de la boîte {settings.imap_user}@{settings.imap_host} dans ce processus")
     click.echo(f"Espace Citoyen sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
     # Werkzeug's threaded server: fine for a counter of ambassadors; see the README for gunicorn.
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
@@ -325,6 +334,12 @@ def email_watch_cmd() -> None:
     stop = threading.Event()
     watcher = _watcher(stop)
     assert isinstance(watcher, MailboxWatcher)
+    if not watcher.settings.uses_redis:
+        click.echo(
+            "Attention : sans REDIS_URL, les consoles ne verront ces courriels qu'en se reconnectant. "
+            "En installation simple, « contact-centre serve » relève la boîte lui-même.",
+            err=True,
+        )
     # Ctrl+C or a service manager's TERM: the message being recorded is finished, then it stops.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_a: stop.set())

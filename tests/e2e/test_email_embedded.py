@@ -1,0 +1,53 @@
+"""The embedded installation (SQLite, no Redis): `serve` watches the mailbox itself, so a mail
+reaches the consoles live without a second process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PASSWORD, add_user
+from tests.e2e.test_multiprocess import _free_port, _wait_healthy
+from tests.integration.test_email_ingest import message
+from tests.support.clients import ConsoleClient, login
+from tests.support.mail_servers import PASSWORD as MAILBOX_PASSWORD
+from tests.support.mail_servers import USER
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+
+
+def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(app, backend, settings, mailbox, tmp_path):
+    add_user(app, "sophie")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+        "DATABASE_URL": backend.database_url,
+        "SECRET_KEY": settings.secret_key,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "IMAP_HOST": "127.0.0.1",
+        "IMAP_PORT": str(mailbox.imap_port),
+        "IMAP_SECURITY": "none",
+        "IMAP_USER": USER,
+        "IMAP_PASSWORD": MAILBOX_PASSWORD,
+        "EMAIL_AUTO_ACK": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
+        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        _wait_healthy(url, proc, log)
+        console = ConsoleClient().connect(url, login(url, "sophie", PASSWORD))
+        console.wait_for("queue:snapshot")
+        mailbox.deliver(message(subject="Banc cassé au square"))
+        item = console.wait_for("queue:added", lambda e: e["channel"] == "email", timeout=20)
+        assert "Banc cassé au square" in item["summary"]
+        console.disconnect()
+        assert "Relève de la boîte" in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
