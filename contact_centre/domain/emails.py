@@ -96,8 +96,10 @@ def queue_mail(
     sender: str,
     storage: FileStorage,
     max_attachment_bytes: int,
+    item: QueueItem | None = None,
 ) -> Contact:
-    """Records the message as an outbound contact on the item, status « queued »; a job sends it."""
+    """Records the message as an outbound contact on the item, status « queued »; a job sends it.
+    `item`: the item as it stands in this transaction, if the caller has just written it."""
     for attachment in draft.attachments:
         if len(attachment.data) > max_attachment_bytes:
             raise InvalidInput(
@@ -124,9 +126,10 @@ def queue_mail(
             "status": "queued",
             "attempts": 0,
         },
+        body=draft.body,
+        hints={"name": draft.to_name, "phone": "", "email": draft.to},
+        item=item,
     )
-    contact.body = draft.body
-    contact.hints = {"name": draft.to_name, "phone": "", "email": draft.to}
     for attachment in draft.attachments:
         stored = storage.save(attachment.data)
         contact.attachments.append(

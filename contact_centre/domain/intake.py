@@ -76,6 +76,10 @@ class RecordedContact:
     created: bool
     # True when the contact joined its request's existing item instead of opening a new one.
     threaded: bool = False
+    # The rows just written, as they stand in the caller's transaction, when `created`: follow-up
+    # work in the same unit of work (an e-mail's acknowledgement) uses them instead of reloading.
+    contact: Contact | None = field(default=None, compare=False, repr=False)
+    item: QueueItem | None = field(default=None, compare=False, repr=False)
 
 
 # A caller on the line or a visitor at the desk needs an item of their own to be answered; written
@@ -258,7 +262,7 @@ def record_inbound_contact(
         item = queue.thread_contact(
             uow, existing.id, contact, sla_due_at=due, summary=_summary(inbound, citizen)
         )
-        return RecordedContact(contact.id, item.id, created=True, threaded=True)
+        return RecordedContact(contact.id, item.id, created=True, threaded=True, contact=contact, item=item)
     priority = inbound.priority if inbound.priority is not None else default_priority(inbound.channel)
     item = queue.add_item(uow, contact, priority=priority, sla_due_at=due, summary=_summary(inbound, citizen))
-    return RecordedContact(contact.id, item.id, created=True)
+    return RecordedContact(contact.id, item.id, created=True, contact=contact, item=item)

@@ -16,6 +16,7 @@ from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
+from contact_centre.queue.models import QueueItem
 
 
 def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested: str = "") -> str:
@@ -72,8 +73,15 @@ def record_outbound_contact(
     subject: str,
     payload: Mapping[str, Any],
     at: datetime | None = None,
+    body: str = "",
+    hints: Mapping[str, Any] | None = None,
+    item: QueueItem | None = None,
 ) -> Contact:
-    item = queue.get_item(uow.session, item_id)
+    """`item`: the item as it stands in this transaction, when the caller has just written it (an
+    e-mail's acknowledgement right after the e-mail): neither reloaded nor re-read for the event."""
+    current = item is not None and item.id == item_id
+    if item is None or not current:
+        item = queue.get_item(uow.session, item_id)
     contact = Contact(
         channel=channel,
         direction=Direction.OUTBOUND,
@@ -82,6 +90,8 @@ def record_outbound_contact(
         request_id=item.request_id,
         queue_item_id=item.id,
         subject=subject[:255],
+        body=body,
+        hints=dict(hints or {}),
         payload=dict(payload),
         received_at=at or utcnow(),
         created_by_id=actor_id,
@@ -97,5 +107,8 @@ def record_outbound_contact(
         request_id=item.request_id,
         after={"channel": channel.value, "queue_item_id": item.id, **dict(payload)},
     )
-    queue.publish_update(uow, item)
+    if current:
+        queue.publish_current(uow, item)
+    else:
+        queue.publish_update(uow, item)
     return contact

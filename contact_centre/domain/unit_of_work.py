@@ -8,6 +8,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED = "queue:added", "queue:updated", "queue:removed"
+ITEM_EVENTS = (ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED)
+
 
 class Publisher(Protocol):
     """The port through which the domain tells consoles that something changed."""
@@ -38,7 +41,24 @@ class UnitOfWork:
         self._after_commit: list[Callable[[], None]] = []
 
     def publish(self, event: str, payload: Any) -> None:
+        if event == ITEM_UPDATED and self._merged(payload):
+            return
         self._outbox.append((event, payload))
+
+    def _merged(self, payload: Any) -> bool:
+        """An item already announced (added or updated) in this transaction is announced once, with
+        its final state: consoles hear of a new e-mail once, not once more for its acknowledgement."""
+        item_id = payload.get("id") if isinstance(payload, dict) else None
+        if item_id is None:
+            return False
+        for index in range(len(self._outbox) - 1, -1, -1):
+            event, earlier = self._outbox[index]
+            if event in ITEM_EVENTS and isinstance(earlier, dict) and earlier.get("id") == item_id:
+                if event == ITEM_REMOVED:
+                    return False
+                self._outbox[index] = (event, payload)
+                return True
+        return False
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

@@ -382,6 +382,12 @@ def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
     return returned
 
 
+def publish_current(uow: UnitOfWork, item: QueueItem) -> None:
+    """For an item the caller holds as it stands in this transaction (just added, or loaded after
+    its last conditional update): its event is built without a reload."""
+    _changed(uow, item)
+
+
 def publish_update(uow: UnitOfWork, item: QueueItem) -> None:
     """For changes made to an item's links (citizen, request) rather than its state."""
     uow.session.flush()

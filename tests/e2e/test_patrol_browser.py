@@ -54,9 +54,8 @@ def _log_in(page, url: str) -> None:
     page.get_by_label("Identifiant").fill("julien")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("connecter", re.I)).click()
-    page.wait_for_url(f"{url}/")
-    page.get_by_role("link", name="Signalement terrain").click()
-    page.wait_for_url(f"{url}/patrol")
+    page.wait_for_url(f"{url}/patrol")  # the patroller's home is the report page
+    assert page.get_by_role("link", name="Signalement terrain").get_attribute("aria-current") == "page"
 
 
 @pytest.fixture

@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from contact_centre.channels.email.mailbox import PROCESSED_KEYWORD, MailboxWatcher
+from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.emails import MailboxState
 from contact_centre.domain.enums import Direction, QueueStatus
+from contact_centre.domain.unit_of_work import RecordingPublisher
 from contact_centre.queue.models import QueueItem
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
@@ -127,6 +129,25 @@ def test_each_kind_of_message_becomes_one_item_with_what_it_said(mail_app, rt, m
     # Processed means flagged, after the commit; the originals stay on the server.
     assert set(mailbox.flags().values()) == {(b"\\Seen", PROCESSED_KEYWORD)}
     assert fetch(mail_app) == 0
+
+
+def test_a_new_message_and_its_acknowledgement_reach_consoles_as_one_event(
+    mail_app, rt, mailbox, smtp_sink, monkeypatch
+):
+    published = RecordingPublisher()
+    monkeypatch.setattr(rt, "publisher", published)
+    mailbox.deliver(message("Un seul événement"))
+    assert fetch(mail_app) == 1
+    [item] = items(rt)
+    [ack] = contacts(rt, Direction.OUTBOUND)
+    assert ack.queue_item_id == item.id and ack.payload["kind"] == "acknowledgement"
+    # One queue:added, carrying the item as it stands once its acknowledgement is queued.
+    assert [(event, payload["id"]) for event, payload in published.events] == [("queue:added", item.id)]
+    assert published.events[0][1]["summary"] == item.summary
+    # Still every change in the audit trail.
+    with rt.new_uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-3:] == ["contact.received", "queue.added", "contact.outbound"]
 
 
 def test_the_same_message_delivered_twice_is_recorded_once(mail_app, rt, mailbox):

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from contact_centre.channels.email.automatic import automatic_reason
-from contact_centre.channels.email.notify import acknowledge_receipt
+from contact_centre.channels.email.notify import acknowledge_receipt, acknowledgement_skipped
 from contact_centre.channels.email.parse import ParsedMessage, parse_message
+from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import DomainError
 from contact_centre.domain.intake import CitizenHints, InboundContact, IncomingAttachment, RecordedContact
@@ -103,11 +104,15 @@ def own_addresses(settings: Settings) -> tuple[str, ...]:
 
 
 def ingest(
-    raw: bytes, received_at: datetime | None = None, source: Mapping[str, Any] | None = None
+    raw: bytes,
+    received_at: datetime | None = None,
+    source: Mapping[str, Any] | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> RecordedContact:
     """Records one message (nothing new if it was already recorded) and queues its
     acknowledgement, in one transaction. Never refuses a message: what the intake rejects is
-    recorded again bare, with the original kept."""
+    recorded again bare, with the original kept. `calendar`: the business calendar, when the
+    caller read it once for many messages."""
     rt = runtime()
     settings = rt.settings
     parsed = parse_message(
@@ -118,8 +123,11 @@ def ingest(
     automatic = automatic_reason(parsed, own_addresses(settings))
     inbound = to_inbound(parsed, raw, settings, received_at=received_at, automatic=automatic, source=source)
     with rt.new_uow() as uow:
+        skipped = acknowledgement_skipped(uow, parsed, automatic)
+        if skipped:
+            inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": skipped})
         try:
-            recorded = rt.record_contact(uow, inbound)
+            recorded = rt.record_contact(uow, inbound, calendar)
         except DomainError as exc:
             uow.rollback()
             log.warning("message %s refused by the intake (%s); recorded bare", parsed.external_id, exc)
@@ -132,8 +140,8 @@ def ingest(
                 original=IncomingAttachment(ORIGINAL_NAME, "message/rfc822", raw),
                 in_reply_to=(),
             )
-            recorded = rt.record_contact(uow, inbound)
-        if recorded.created:
-            acknowledge_receipt(uow, recorded, parsed, automatic)
+            recorded = rt.record_contact(uow, inbound, calendar)
+        if recorded.created and not skipped:
+            acknowledge_receipt(uow, recorded, parsed, automatic, checked=True)
         uow.commit()
     return recorded

@@ -19,6 +19,7 @@ from imapclient.exceptions import IMAPClientError
 
 from contact_centre.channels.email.inbound import ingest
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.emails import mailbox_state
 from contact_centre.domain.intake import RecordedContact
 from contact_centre.runtime import Runtime
@@ -196,6 +197,8 @@ class MailboxWatcher:
                 state.uidvalidity, state.last_uid = uidvalidity, 0
             state.checked_at = utcnow()
             last_uid = state.last_uid
+            # Closure days change when an admin adds one, not between two messages: read once a pass.
+            calendar = self.rt.calendar(uow.session)
             uow.commit()
         uids = [u for u in client.search(self._criteria(keywords, last_uid)) if keywords or u > last_uid]
         if not uids:
@@ -212,7 +215,7 @@ class MailboxWatcher:
                 data = fetched.get(uid)
                 if not data:
                     continue  # expunged meanwhile by another client
-                result = self._record(uid, uidvalidity, data)
+                result = self._record(uid, uidvalidity, data, calendar)
                 if result is None:
                     continue
                 done.append(uid)
@@ -226,7 +229,9 @@ class MailboxWatcher:
                     uow.commit()
         return recorded
 
-    def _record(self, uid: int, uidvalidity: int, data: dict[bytes, Any]) -> RecordedContact | None:
+    def _record(
+        self, uid: int, uidvalidity: int, data: dict[bytes, Any], calendar: BusinessCalendar
+    ) -> RecordedContact | None:
         raw = data.get(b"BODY[]") or b""
         when = data.get(b"INTERNALDATE")
         received = when if isinstance(when, datetime) and when.tzinfo is not None else None
@@ -235,6 +240,7 @@ class MailboxWatcher:
                 bytes(raw),
                 received,
                 {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity},
+                calendar,
             )
         except Exception:
             # Left unmarked: tried again at the next pass; a message is never dropped.

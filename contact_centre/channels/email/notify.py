@@ -36,6 +36,7 @@ from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.intake import IncomingAttachment, RecordedContact
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
+from contact_centre.queue.models import QueueItem
 from contact_centre.runtime import Runtime, runtime
 
 
@@ -58,7 +59,14 @@ def _skip_reason(rt: Runtime, uow: UnitOfWork, address: str, automatic: str | No
     return None
 
 
-def _queue(rt: Runtime, uow: UnitOfWork, item_id: int, actor_id: int | None, draft: MailDraft) -> Contact:
+def _queue(
+    rt: Runtime,
+    uow: UnitOfWork,
+    item_id: int,
+    actor_id: int | None,
+    draft: MailDraft,
+    item: QueueItem | None = None,
+) -> Contact:
     contact = queue_mail(
         uow,
         item_id,
@@ -67,6 +75,7 @@ def _queue(rt: Runtime, uow: UnitOfWork, item_id: int, actor_id: int | None, dra
         sender=rt.settings.mail_from,
         storage=rt.storage,
         max_attachment_bytes=rt.settings.max_attachment_bytes,
+        item=item,
     )
     contact_id = contact.id
     uow.after_commit(lambda: rt.jobs.enqueue(send_mail, contact_id))
@@ -77,16 +86,31 @@ def _note_on(contact: Contact, key: str, value: dict[str, object]) -> None:
     contact.payload = {**contact.payload, key: value}
 
 
+def acknowledgement_skipped(
+    uow: UnitOfWork, parsed: ParsedMessage, automatic: str | None
+) -> dict[str, str] | None:
+    """The note kept on the contact when no acknowledgement will be sent, and why. Decided before
+    the message is recorded, so the note is written with it rather than by a second UPDATE."""
+    skip = _skip_reason(runtime(), uow, parsed.reply_address, automatic)
+    return {"status": "skipped", "reason": skip} if skip else None
+
+
 def acknowledge_receipt(
-    uow: UnitOfWork, recorded: RecordedContact, parsed: ParsedMessage, automatic: str | None
+    uow: UnitOfWork,
+    recorded: RecordedContact,
+    parsed: ParsedMessage,
+    automatic: str | None,
+    *,
+    checked: bool = False,
 ) -> None:
     """« Votre message a bien été reçu », with the request's reference when the message joined one.
-    Why no acknowledgement was sent is kept on the contact, for the ambassador."""
+    Why no acknowledgement was sent is kept on the contact, for the ambassador. `checked`: the
+    caller already asked `acknowledgement_skipped` (and recorded its note with the contact)."""
     rt = runtime()
-    contact = uow.session.get(Contact, recorded.contact_id)
+    contact = recorded.contact or uow.session.get(Contact, recorded.contact_id)
     assert contact is not None
     address = parsed.reply_address
-    skip = _skip_reason(rt, uow, address, automatic)
+    skip = None if checked else _skip_reason(rt, uow, address, automatic)
     if skip:
         _note_on(contact, "acknowledgement", {"status": "skipped", "reason": skip})
         return
@@ -102,7 +126,7 @@ def acknowledge_receipt(
         references=references(parsed.references, parsed.message_id),
         automatic=True,
     )
-    sent = _queue(rt, uow, recorded.queue_item_id, None, draft)
+    sent = _queue(rt, uow, recorded.queue_item_id, None, draft, item=recorded.item)
     _note_on(contact, "acknowledgement", {"status": "queued", "contact_id": sent.id})
 
 
