@@ -67,6 +67,8 @@ class Contact(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_contacts_request", "request_id"),
         Index("ix_contacts_citizen", "citizen_id"),
+        # The call log reads one day of calls.
+        Index("ix_contacts_channel_received", "channel", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

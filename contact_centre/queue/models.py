@@ -18,6 +18,8 @@ class QueueItem(Base):
     __table_args__ = (
         # The snapshot reads open items in queue order; a partial index would be PG-only.
         Index("ix_queue_open", "status", "priority", "received_at"),
+        # Every status callback, retry and reply finds its contact's item (P2: a scan of 1 M rows).
+        Index("ix_queue_items_contact", "contact_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
