@@ -14,9 +14,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
+
+if TYPE_CHECKING:
+    from contact_centre.domain.business_calendar import BusinessCalendar
 
 BIN = Path(sys.executable).parent
 CLI = (
@@ -226,3 +231,13 @@ def cookie_header(http: requests.Session | None) -> dict[str, str]:
     if http is None:
         return {}
     return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in http.cookies)}
+
+
+# ---------------------------------------------------------------- business hours
+def in_hours_offset(calendar: BusinessCalendar, now: datetime) -> timedelta:
+    """How far to shift a clock reading `now` so that it reads business hours for at least an hour:
+    nothing if the service is open now and an hour from now, else one hour after the next opening."""
+    hour = timedelta(hours=1)
+    if calendar.is_open(now) and calendar.is_open(now + hour):
+        return timedelta(0)
+    return calendar.next_opening(now + hour) + hour - now
