@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -59,6 +60,17 @@ class UnitOfWork:
                 self._outbox[index] = (event, payload)
                 return True
         return False
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that may fail alone: its rows and its notifications go together."""
+        outbox, callbacks = list(self._outbox), list(self._after_commit)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            self._outbox, self._after_commit = outbox, callbacks
+            raise
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)

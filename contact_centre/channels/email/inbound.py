@@ -15,6 +15,7 @@ from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import DomainError
 from contact_centre.domain.intake import CitizenHints, InboundContact, IncomingAttachment, RecordedContact
+from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import runtime
 from contact_centre.settings import Settings
 
@@ -103,16 +104,16 @@ def own_addresses(settings: Settings) -> tuple[str, ...]:
     return tuple(a for a in (settings.mail_from, settings.imap_user) if "@" in a)
 
 
-def ingest(
+def ingest_into(
+    uow: UnitOfWork,
     raw: bytes,
     received_at: datetime | None = None,
     source: Mapping[str, Any] | None = None,
     calendar: BusinessCalendar | None = None,
 ) -> RecordedContact:
-    """Records one message (nothing new if it was already recorded) and queues its
-    acknowledgement, in one transaction. Never refuses a message: what the intake rejects is
-    recorded again bare, with the original kept. `calendar`: the business calendar, when the
-    caller read it once for many messages."""
+    """Records one message (nothing new if it was already recorded) and queues its acknowledgement,
+    in the caller's transaction (the watcher records a fetched batch in one). Never refuses a message: what the intake rejects is recorded again bare, with the original kept.
+    `calendar`: the business calendar, when the caller read it once for many messages."""
     rt = runtime()
     settings = rt.settings
     parsed = parse_message(
@@ -122,26 +123,24 @@ def ingest(
     )
     automatic = automatic_reason(parsed, own_addresses(settings))
     inbound = to_inbound(parsed, raw, settings, received_at=received_at, automatic=automatic, source=source)
-    with rt.new_uow() as uow:
-        skipped = acknowledgement_skipped(uow, parsed, automatic)
-        if skipped:
-            inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": skipped})
-        try:
+    skipped = acknowledgement_skipped(uow, parsed, automatic)
+    if skipped:
+        inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": skipped})
+    try:
+        with uow.savepoint():
             recorded = rt.record_contact(uow, inbound, calendar)
-        except DomainError as exc:
-            uow.rollback()
-            log.warning("message %s refused by the intake (%s); recorded bare", parsed.external_id, exc)
-            note = f"[Espace Citoyen] Message enregistré sans ses détails ({exc}) ; l'original est dans « {ORIGINAL_NAME} »."
-            inbound = replace(
-                inbound,
-                citizen=CitizenHints(name=parsed.from_name or parsed.from_raw[:200]),
-                body=f"{note}\n\n{inbound.body}",
-                attachments=(),
-                original=IncomingAttachment(ORIGINAL_NAME, "message/rfc822", raw),
-                in_reply_to=(),
-            )
-            recorded = rt.record_contact(uow, inbound, calendar)
-        if recorded.created and not skipped:
-            acknowledge_receipt(uow, recorded, parsed, automatic, checked=True)
-        uow.commit()
+    except DomainError as exc:
+        log.warning("message %s refused by the intake (%s); recorded bare", parsed.external_id, exc)
+        note = f"[Espace Citoyen] Message enregistré sans ses détails ({exc}) ; l'original est dans « {ORIGINAL_NAME} »."
+        inbound = replace(
+            inbound,
+            citizen=CitizenHints(name=parsed.from_name or parsed.from_raw[:200]),
+            body=f"{note}\n\n{inbound.body}",
+            attachments=(),
+            original=IncomingAttachment(ORIGINAL_NAME, "message/rfc822", raw),
+            in_reply_to=(),
+        )
+        recorded = rt.record_contact(uow, inbound, calendar)
+    if recorded.created and not skipped:
+        acknowledge_receipt(uow, recorded, parsed, automatic, checked=True)
     return recorded

@@ -17,11 +17,12 @@ from flask import Flask
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from contact_centre.channels.email.inbound import ingest
+from contact_centre.channels.email.inbound import ingest_into
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.emails import mailbox_state
 from contact_centre.domain.intake import RecordedContact
+from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
 from contact_centre.settings import Settings
 
@@ -209,46 +210,47 @@ class MailboxWatcher:
         }
         recorded = 0
         for batch in _batches(sizes, settings.imap_batch_size):
-            done = []
+            done: list[int] = []
+            results: list[RecordedContact] = []
             fetched = client.fetch(batch, [b"INTERNALDATE", b"BODY.PEEK[]"])
-            for uid in batch:
-                data = fetched.get(uid)
-                if not data:
-                    continue  # expunged meanwhile by another client
-                result = self._record(uid, uidvalidity, data, calendar)
-                if result is None:
-                    continue
-                done.append(uid)
-                recorded += result.created
-            self._mark_processed(client, done, keywords)
-            if done:
-                with self.rt.new_uow() as uow:
+            # One transaction per batch, a savepoint per message: one COMMIT for many messages, and
+            # a message that fails is left out alone (unmarked, tried again at the next pass).
+            with self.rt.new_uow() as uow:
+                for uid in batch:
+                    data = fetched.get(uid)
+                    if not data:
+                        continue  # expunged meanwhile by another client
+                    result = self._record(uow, uid, uidvalidity, data, calendar)
+                    if result is not None:
+                        done.append(uid)
+                        results.append(result)
+                if done:
                     state = mailbox_state(uow.session, self.key)
                     if state.uidvalidity == uidvalidity:
                         state.last_uid = max(state.last_uid, *done)
-                    uow.commit()
+                uow.commit()
+            # Marked on the server only once their contacts are committed.
+            self._mark_processed(client, done, keywords)
+            for result in results:
+                recorded += result.created
+                if self.on_recorded is not None:
+                    self.on_recorded(result)
         return recorded
 
     def _record(
-        self, uid: int, uidvalidity: int, data: dict[bytes, Any], calendar: BusinessCalendar
+        self, uow: UnitOfWork, uid: int, uidvalidity: int, data: dict[bytes, Any], calendar: BusinessCalendar
     ) -> RecordedContact | None:
         raw = data.get(b"BODY[]") or b""
         when = data.get(b"INTERNALDATE")
         received = when if isinstance(when, datetime) and when.tzinfo is not None else None
+        source = {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity}
         try:
-            result = ingest(
-                bytes(raw),
-                received,
-                {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity},
-                calendar,
-            )
+            with uow.savepoint():
+                return ingest_into(uow, bytes(raw), received, source, calendar)
         except Exception:
             # Left unmarked: tried again at the next pass; a message is never dropped.
             log.exception("mailbox %s: message UID %s not recorded; will retry", self.key, uid)
             return None
-        if self.on_recorded is not None:
-            self.on_recorded(result)
-        return result
 
     def _mark_processed(self, client: IMAPClient, uids: list[int], keywords: bool) -> None:
         if not uids:
