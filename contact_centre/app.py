@@ -130,31 +130,28 @@ def _blueprints(app: Flask) -> None:
     from contact_centre.channels import mail, meetings, patrol, phone
     from contact_centre.channels.counter import actions as counter_actions
     from contact_centre.channels.counter import pages as counter_pages
+    from contact_centre.channels.email import actions as email_actions
+    from contact_centre.channels.email.notify import acknowledge_request
     from contact_centre.channels.phone import actions as phone_actions
     from contact_centre.channels.phone import call_log
+    from contact_centre.domain.service_requests import on_request_created
 
-    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, phone.bp, phone_actions.bp, call_log.bp,
-                      counter_pages.bp, counter_actions.bp):  # fmt: skip
-        app.register_blueprint(blueprint)
-    app.register_blueprint(mail.bp)  # scanned letters, under /console/api/mail
-    app.register_blueprint(portal.bp)  # « Suivre ma demande », for citizens
-    for blueprint in (patrol.bp, meetings.bp):  # the patroller's tablet page; council and GUSP entry
-        app.register_blueprint(blueprint)
-    _email(app)
+    blueprints = (
+        (auth.bp, console.bp, api.bp, admin.bp, portal.bp),
+        (phone.bp, phone_actions.bp, call_log.bp),  # Twilio's webhooks; the console's phone actions
+        (email_actions.bp, mail.bp),  # the console's e-mail thread and replies; scanned letters
+        (counter_pages.bp, counter_actions.bp),  # kiosk and display; calling tickets from the console
+        (patrol.bp, meetings.bp),  # the patroller's tablet page; council and GUSP entry
+    )
+    for group in blueprints:
+        for blueprint in group:
+            app.register_blueprint(blueprint)
+    # A request opened from an e-mail sends its reference to the citizen.
+    on_request_created(acknowledge_request)
     # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
     csrf = app.extensions["csrf"]
     csrf.exempt(api.bp)
     csrf.exempt(phone.bp)
-
-
-def _email(app: Flask) -> None:
-    from contact_centre.channels.email import actions as email_actions
-    from contact_centre.channels.email.notify import acknowledge_request
-    from contact_centre.domain.service_requests import on_request_created
-
-    app.register_blueprint(email_actions.bp)  # under /console/api/email
-    # A request opened from an e-mail sends its reference to the citizen.
-    on_request_created(acknowledge_request)
 
 
 def _errors(app: Flask) -> None:

@@ -87,16 +87,7 @@ def item_detail(item_id: int) -> ResponseReturnValue:
         "hints": contact.hints,
         "payload": contact.payload,
         "received_at": iso(contact.received_at),
-        "attachments": [
-            {
-                "id": a.id,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "url": url_for("console.attachment", attachment_id=a.id),
-            }
-            for a in contact.attachments
-        ],
+        "attachments": [attachment_json(a) for a in contact.attachments],
     }
     # What the city sent or placed while handling this item (a callback, a reply), oldest first.
     data["outbound"] = [
@@ -119,6 +110,17 @@ def item_detail(item_id: int) -> ResponseReturnValue:
     data["citizen_detail"] = _citizen_json(session, item.citizen) if item.citizen else None
     data["request_detail"] = _request_json(item.request.reference) if item.request else None
     return jsonify(data)
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """An attachment as the panel lists it: always downloaded through the console, never inline."""
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": url_for("console.attachment", attachment_id=attachment.id),
+    }
 
 
 def _citizen_json(session: Session, citizen: Citizen) -> dict[str, Any]:

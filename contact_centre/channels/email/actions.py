@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contact_centre.channels.email.notify import reply_from_console, resend
+from contact_centre.console.views import attachment_json
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.emails import email_thread
 from contact_centre.domain.enums import CONSOLE_ROLES
@@ -50,16 +51,7 @@ def message_json(contact: Contact) -> dict[str, Any]:
         "sent_at": payload.get("sent_at"),
         "acknowledgement": payload.get("acknowledgement"),
         "warnings": payload.get("warnings", []),
-        "attachments": [
-            {
-                "id": a.id,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "url": url_for("console.attachment", attachment_id=a.id),
-            }
-            for a in contact.attachments
-        ],
+        "attachments": [attachment_json(a) for a in contact.attachments],
     }
 
 

@@ -2,59 +2,17 @@
 (function () {
   'use strict';
 
-  const $ = (id) => document.getElementById(id);
+  const { $, T, fmt, request, say, busy } = window.ConsoleKit;
   const bar = $('counter-bar');
   if (!bar) return;
-  let T = {};
-  try {
-    T = JSON.parse($('console-i18n').textContent || '{}');
-  } catch (_err) {
-    T = {};
-  }
-  const fmt = (template, params) => String(template || '').replace(/\{(\w+)\}/g, (w, k) => (k in params ? params[k] : w));
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  const CSRF = csrfMeta ? csrfMeta.getAttribute('content') : '';
   const deskSelect = $('counter-desk');
   const section = $('counter-section');
-  const status = $('console-status');
-  const alertBox = $('console-alert');
   let openTicketItem = null;
 
   deskSelect.value = localStorage.getItem('espace-citoyen:guichet') || '';
   deskSelect.addEventListener('change', () => localStorage.setItem('espace-citoyen:guichet', deskSelect.value));
 
-  function say(message, isError) {
-    (isError ? alertBox : status).textContent = message;
-    if (isError) status.textContent = '';
-    else alertBox.textContent = '';
-  }
-
-  async function post(url) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRFToken': CSRF },
-        body: JSON.stringify({ desk: deskSelect.value }),
-      });
-    } catch (_err) {
-      return { ok: false, message: T.networkError || 'Erreur réseau.' };
-    }
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) return { ok: false, message: (data.error && data.error.message) || T.genericError };
-    return { ok: true, data: data };
-  }
-
-  async function busy(button, task) {
-    if (button.disabled) return; // a double click calls once
-    button.disabled = true;
-    try {
-      await task();
-    } finally {
-      button.disabled = false;
-    }
-  }
+  const post = (url) => request('POST', url, { desk: deskSelect.value });
 
   async function callTo(url, button, withoutDesk) {
     if (!deskSelect.value && !withoutDesk) {
@@ -102,11 +60,9 @@
     openTicketItem = detail.channel === 'counter' ? detail.id : null;
     section.hidden = true; // shown once its ticket is known: a visit without one has no section
     if (openTicketItem === null) return;
-    const response = await fetch('/console/api/counter/items/' + detail.id + '/ticket', {
-      credentials: 'same-origin', headers: { Accept: 'application/json' },
-    });
-    if (!response.ok || openTicketItem !== detail.id) return;
-    showTicket(await response.json());
+    const result = await request('GET', '/console/api/counter/items/' + detail.id + '/ticket');
+    if (!result.ok || openTicketItem !== detail.id) return;
+    showTicket(result.data);
     section.hidden = false;
   });
 

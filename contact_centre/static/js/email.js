@@ -2,55 +2,23 @@
 (function () {
   'use strict';
 
-  const $ = (id) => document.getElementById(id);
+  const { $, T, fmt, request, say, config } = window.ConsoleKit;
   const section = $('email-section');
   if (!section) return;
-  let T = {};
-  try {
-    T = JSON.parse($('console-i18n').textContent || '{}');
-  } catch (_err) {
-    T = {};
-  }
-  const fmt = (template, params) => String(template || '').replace(/\{(\w+)\}/g, (w, k) => (k in params ? params[k] : w));
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  const CSRF = csrfMeta ? csrfMeta.getAttribute('content') : '';
-  const TIMEZONE = (JSON.parse($('console-config').textContent || '{}').timezone) || 'Europe/Paris';
-  const when = new Intl.DateTimeFormat('fr-FR', { timeZone: TIMEZONE, dateStyle: 'short', timeStyle: 'short' });
+  const when = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: config.timezone || 'Europe/Paris', dateStyle: 'short', timeStyle: 'short',
+  });
   const POLL_MS = 3000; // while a message is being sent
   const thread = $('email-thread');
   const form = $('email-reply-form');
-  const status = $('console-status');
-  const alertBox = $('console-alert');
   let itemId = null;
   let poll = null;
-
-  function say(message, isError) {
-    (isError ? alertBox : status).textContent = message;
-    (isError ? status : alertBox).textContent = '';
-  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
-  }
-
-  async function request(method, url, body) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method: method,
-        credentials: 'same-origin',
-        headers: Object.assign({ Accept: 'application/json' }, method === 'GET' ? {} : { 'X-CSRFToken': CSRF }),
-        body: body,
-      });
-    } catch (_err) {
-      return { ok: false, message: T.networkError || 'Erreur réseau.' };
-    }
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) return { ok: false, message: (data.error && data.error.message) || T.genericError };
-    return { ok: true, data: data };
   }
 
   function renderMessage(m) {
