@@ -173,7 +173,10 @@ def record_inbound_contact(
     storage: FileStorage,
     max_attachment_bytes: int,
 ) -> RecordedContact:
-    """Records the contact and its queue item in one transaction, then publishes `queue:added`."""
+    """Records the contact and its queue item in one transaction, then publishes `queue:added`.
+
+    Every refusal (a DomainError) comes before the first write: a caller may try again in the
+    same transaction (the e-mail channel records a refused message bare)."""
     if inbound.external_id:
         found = _existing(uow, inbound.channel, inbound.external_id)
         if found:

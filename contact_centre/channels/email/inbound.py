@@ -127,8 +127,8 @@ def ingest_into(
     if skipped:
         inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": skipped})
     try:
-        with uow.savepoint():
-            recorded = rt.record_contact(uow, inbound, calendar)
+        # The intake refuses (DomainError) before it writes anything: no savepoint needed here.
+        recorded = rt.record_contact(uow, inbound, calendar)
     except DomainError as exc:
         log.warning("message %s refused by the intake (%s); recorded bare", parsed.external_id, exc)
         note = f"[Espace Citoyen] Message enregistré sans ses détails ({exc}) ; l'original est dans « {ORIGINAL_NAME} »."
