@@ -13,10 +13,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import Base, UTCDateTime, utcnow
-from contact_centre.domain.cases import Attachment, Contact
+from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, InvalidInput, NotFound
-from contact_centre.domain.intake import IncomingAttachment
+from contact_centre.domain.intake import IncomingAttachment, stored_attachment
 from contact_centre.domain.outbound import record_outbound_contact
 from contact_centre.domain.storage import FileStorage
 from contact_centre.domain.unit_of_work import UnitOfWork
@@ -131,16 +131,7 @@ def queue_mail(
         item=item,
     )
     for attachment in draft.attachments:
-        stored = storage.save(attachment.data)
-        contact.attachments.append(
-            Attachment(
-                filename=attachment.filename[:255] or "piece-jointe",
-                content_type=attachment.content_type[:127] or "application/octet-stream",
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_key=stored.key,
-            )
-        )
+        contact.attachments.append(stored_attachment(storage, attachment))
     uow.session.add(
         OutboundMail(contact_id=contact.id, recipient=draft.to.lower(), automatic=draft.automatic)
     )

@@ -87,6 +87,18 @@ class RecordedContact:
 LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.COUNTER})
 
 
+def stored_attachment(storage: FileStorage, incoming: IncomingAttachment) -> Attachment:
+    """Saves the bytes outside the database under a generated name; the row keeps what was said of them."""
+    stored = storage.save(incoming.data)
+    return Attachment(
+        filename=incoming.filename[:255] or "piece-jointe",
+        content_type=incoming.content_type[:127] or "application/octet-stream",
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+    )
+
+
 def _match_citizen(uow: UnitOfWork, phone: str, email: str) -> Citizen | None:
     """Links the contact only on an unambiguous match; otherwise the ambassador decides."""
     for candidates in (
@@ -222,16 +234,7 @@ def record_inbound_contact(
         created_by_id=inbound.created_by_id,
     )
     for attachment in ((inbound.original,) if inbound.original else ()) + inbound.attachments:
-        stored = storage.save(attachment.data)
-        contact.attachments.append(
-            Attachment(
-                filename=attachment.filename[:255] or "piece-jointe",
-                content_type=attachment.content_type[:127] or "application/octet-stream",
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_key=stored.key,
-            )
-        )
+        contact.attachments.append(stored_attachment(storage, attachment))
     if inbound.external_id:
         # A savepoint so a concurrent retry of the same external id loses cleanly, not the caller's transaction.
         try:

@@ -8,16 +8,8 @@
 (function () {
   'use strict';
 
-  const $ = (id) => document.getElementById(id);
-  function readJson(id) {
-    const node = $(id);
-    try {
-      return JSON.parse((node && node.textContent) || '{}') || {};
-    } catch (_err) {
-      return {};
-    }
-  }
-  const CONFIG = readJson('console-config').phone || {};
+  const { $, config } = window.ConsoleKit;
+  const CONFIG = config.phone || {};
   const T = Object.assign({
     phoneConnecting: 'Téléphone du navigateur : connexion…',
     phoneReady: 'Téléphone du navigateur : prêt',
@@ -29,7 +21,7 @@
     phoneMute: 'Couper le micro',
     phoneUnmute: 'Rétablir le micro',
     phoneLeave: 'Un appel est en cours : quitter la page y mettra fin.',
-  }, readJson('console-i18n'));
+  }, window.ConsoleKit.T);
 
   const block = $('browser-phone');
   if (!CONFIG.browser || !block) return;

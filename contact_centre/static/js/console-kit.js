@@ -1,4 +1,4 @@
-/* Espace Citoyen — what the console's channel scripts (counter.js, email.js) share: the page's
+/* Espace Citoyen — what the console's channel scripts (counter.js, email.js, browser-phone.js) share: the page's
  * strings and settings, the CSRF token, JSON requests, and the console's message regions. */
 (function () {
   'use strict';
