@@ -130,6 +130,7 @@ def worker(mode: str, out: Path, profile: Path | None) -> None:
             event.listen(Engine, "before_cursor_execute", count_statement)
             profiler = cProfile.Profile()
             count = profiler.runcall(watcher.run_once)
+            profiler.dump_stats(profile.with_suffix(".prof"))  # for pstats / snakeviz
             with profile.open("w") as f:
                 total = sum(statements.values())
                 f.write(

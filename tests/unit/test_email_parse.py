@@ -152,6 +152,28 @@ def test_filenames_lose_paths_and_control_characters():
     assert len(long) <= 180 and long.endswith(".pdf")
 
 
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        # Outlook and Gmail: an RFC 2047 word inside the quoted parameter.
+        b'attachment; filename="=?utf-8?q?Re=C3=A7u_=C3=A9t=C3=A9.pdf?="',
+        # RFC 2231, in two continuations.
+        b"attachment; filename*0*=iso-8859-1''Re%E7u%20; filename*1*=%E9t%E9.pdf",
+        # Raw 8-bit UTF-8, as some mailers send it.
+        'attachment; filename="Reçu été.pdf"'.encode(),
+        # Raw 8-bit Latin-1: read as Windows-1252 rather than lost.
+        'attachment; filename="Reçu été.pdf"'.encode("latin-1"),
+    ],
+)
+def test_attachment_names_in_every_encoding_mailers_use(disposition: bytes):
+    raw = (
+        b"From: a@example.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nbonjour\n--b\n"
+        b"Content-Type: application/pdf\nContent-Disposition: " + disposition + b"\n\n%PDF-1.4\n--b--\n"
+    )
+    p = parse(raw)
+    assert [a.filename for a in p.attachments] == ["Reçu été.pdf"]
+    assert p.text == "bonjour"
+
 def test_redelivery_has_the_same_fingerprint():
     body = b"From: a@example.fr\r\nSubject: s\r\n\r\nx\r\n"
     first = b"Return-Path: <a@example.fr>\r\nReceived: by mx1; Mon\r\n\tcontinued\r\n" + body
