@@ -55,9 +55,9 @@ class Runtime:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session(), self.publisher)
 
-    def new_uow(self) -> UnitOfWork:
+    def new_uow(self, *, savepoints: bool = True) -> UnitOfWork:
         """A unit of work with its own session, for jobs and socket events outside a request."""
-        return _ClosingUnitOfWork(self.database.sessions(), self.publisher)
+        return _ClosingUnitOfWork(self.database.sessions(), self.publisher, savepoints=savepoints)
 
     def record_contact(
         self, uow: UnitOfWork, inbound: InboundContact, calendar: BusinessCalendar | None = None

@@ -132,10 +132,10 @@ def queue_mail(
     )
     for attachment in draft.attachments:
         contact.attachments.append(stored_attachment(storage, attachment))
+    # Written with the transaction's next flush; the loop-protection count autoflushes before it reads.
     uow.session.add(
         OutboundMail(contact_id=contact.id, recipient=draft.to.lower(), automatic=draft.automatic)
     )
-    uow.session.flush()
     return contact
 
 

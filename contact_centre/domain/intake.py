@@ -4,6 +4,7 @@ record_inbound_contact, which records it and puts an item in the live queue."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -235,23 +236,35 @@ def record_inbound_contact(
     )
     for attachment in ((inbound.original,) if inbound.original else ()) + inbound.attachments:
         contact.attachments.append(stored_attachment(storage, attachment))
-    if inbound.external_id:
-        # A savepoint so a concurrent retry of the same external id loses cleanly, not the caller's transaction.
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(contact)
-                # Linked once in the session: the request's contacts never hold an unsaved contact.
-                contact.request = request
-                uow.session.flush()
-        except IntegrityError:
-            found = _existing(uow, inbound.channel, inbound.external_id)
-            if found:
-                return found
-            raise
+    due = sla_due_at(inbound.channel, received_at, calendar)
+    summary = _summary(inbound, citizen)
+    existing = None if inbound.channel in LIVE_CHANNELS else _item_to_thread(uow, request, replied_item)
+    item: QueueItem | None = None
+    if existing is not None:
+        contact.queue_item_id = existing.id
     else:
-        uow.session.add(contact)
-        contact.request = request
-        uow.session.flush()
+        priority = inbound.priority if inbound.priority is not None else default_priority(inbound.channel)
+        item = queue.new_item(contact, request, priority=priority, sla_due_at=due, summary=summary)
+    # The contact and its new item in one flush. Under a savepoint when the contact has an external
+    # id, so that a concurrent retry of it loses cleanly, not the caller's transaction.
+    try:
+        with uow.savepoint() if inbound.external_id else nullcontext():
+            uow.session.add(contact)
+            # Linked once in the session: the request's contacts never hold an unsaved contact.
+            contact.request = request
+            if item is not None:
+                uow.session.add(item)
+            uow.session.flush()
+    except IntegrityError:
+        # Without a savepoint the transaction is lost: its owner redoes it (and finds the contact).
+        found = (
+            _existing(uow, inbound.channel, inbound.external_id)
+            if inbound.external_id and uow.savepoints
+            else None
+        )
+        if found:
+            return found
+        raise
     record_event(
         uow.session,
         actor_id=inbound.created_by_id,
@@ -261,14 +274,9 @@ def record_inbound_contact(
         request_id=contact.request_id,
         after={"channel": inbound.channel.value, "citizen_id": contact.citizen_id},
     )
-    due = sla_due_at(inbound.channel, received_at, calendar)
-    existing = None if inbound.channel in LIVE_CHANNELS else _item_to_thread(uow, request, replied_item)
     if existing is not None:
-        contact.queue_item_id = existing.id
-        item = queue.thread_contact(
-            uow, existing.id, contact, sla_due_at=due, summary=_summary(inbound, citizen)
-        )
+        item = queue.thread_contact(uow, existing.id, contact, sla_due_at=due, summary=summary)
         return RecordedContact(contact.id, item.id, created=True, threaded=True, contact=contact, item=item)
-    priority = inbound.priority if inbound.priority is not None else default_priority(inbound.channel)
-    item = queue.add_item(uow, contact, priority=priority, sla_due_at=due, summary=_summary(inbound, citizen))
+    assert item is not None
+    queue.announce_added(uow, item)
     return RecordedContact(contact.id, item.id, created=True, contact=contact, item=item)

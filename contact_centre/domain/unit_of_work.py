@@ -35,9 +35,12 @@ class RecordingPublisher:
 
 
 class UnitOfWork:
-    def __init__(self, session: Session, publisher: Publisher) -> None:
+    def __init__(self, session: Session, publisher: Publisher, *, savepoints: bool = True) -> None:
         self.session = session
         self.publisher = publisher
+        # False when the owner redoes the whole transaction, part by part, if any part fails (the
+        # mailbox's batches): parts then take no savepoint, and a failed part fails the transaction.
+        self.savepoints = savepoints
         self._outbox: list[tuple[str, Any]] = []
         self._after_commit: list[Callable[[], None]] = []
 
@@ -64,6 +67,9 @@ class UnitOfWork:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A part of the transaction that may fail alone: its rows and its notifications go together."""
+        if not self.savepoints:
+            yield
+            return
         outbox, callbacks = list(self._outbox), list(self._after_commit)
         try:
             with self.session.begin_nested():

@@ -59,35 +59,43 @@ def _state(item: QueueItem) -> dict[str, Any]:
 
 def _changed(uow: UnitOfWork, item: QueueItem) -> None:
     uow.session.flush()
+    _announce(uow, item)
+
+
+def _announce(uow: UnitOfWork, item: QueueItem) -> None:
     if item.status is QueueStatus.DONE:
         uow.publish("queue:removed", {"id": item.id})
     else:
         uow.publish("queue:updated", item_to_dict(item))
 
 
-def add_item(
-    uow: UnitOfWork,
+def new_item(
     contact: Contact,
+    request: ServiceRequest | None,
     *,
     priority: int,
     sla_due_at: datetime,
     summary: str,
 ) -> QueueItem:
+    """The waiting item of a contact not yet written: the caller adds both and flushes once, then
+    calls `announce_added`."""
     if not 1 <= priority <= 4:
         raise InvalidInput(N_("Priorité invalide : {priority} (attendu de 1 à 4)."), priority=priority)
-    item = QueueItem(
+    return QueueItem(
         channel=contact.channel,
         status=QueueStatus.WAITING,
         priority=priority,
         summary=summary[:255],
         contact=contact,
         citizen=contact.citizen,
-        request=contact.request,
+        request=request,
         received_at=contact.received_at,
         sla_due_at=sla_due_at,
     )
-    uow.session.add(item)
-    uow.session.flush()
+
+
+def announce_added(uow: UnitOfWork, item: QueueItem) -> None:
+    """A new item, once written: its audit event, and `queue:added` when the transaction commits."""
     record_event(
         uow.session,
         actor_id=None,
@@ -95,10 +103,9 @@ def add_item(
         entity_type="queue_item",
         entity_id=item.id,
         request_id=item.request_id,
-        after=_state(item) | {"channel": item.channel.value, "priority": priority},
+        after=_state(item) | {"channel": item.channel.value, "priority": item.priority},
     )
     uow.publish("queue:added", item_to_dict(item))
-    return item
 
 
 def thread_contact(
@@ -384,8 +391,8 @@ def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
 
 def publish_current(uow: UnitOfWork, item: QueueItem) -> None:
     """For an item the caller holds as it stands in this transaction (just added, or loaded after
-    its last conditional update): its event is built without a reload."""
-    _changed(uow, item)
+    its last conditional update): its event is built without a reload or a flush."""
+    _announce(uow, item)
 
 
 def publish_update(uow: UnitOfWork, item: QueueItem) -> None:

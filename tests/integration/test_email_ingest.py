@@ -348,6 +348,59 @@ def test_the_server_stopped_and_restarted_in_the_middle_of_a_batch(mail_app, rt,
     assert all(PROCESSED_KEYWORD in f for f in mailbox.flags().values())
 
 
+def _refuse_subject_in_database(rt, subject: str | None) -> None:
+    """A real failure for one message, raised by the database itself (a trigger), not by the app."""
+    with rt.database.engine.begin() as conn:
+        if rt.database.dialect == "postgresql":
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS refuse_subject ON contacts")
+            if subject:
+                conn.exec_driver_sql(
+                    "CREATE OR REPLACE FUNCTION refuse_subject() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN IF NEW.subject = '{subject}' THEN RAISE EXCEPTION 'disk full'; END IF; "
+                    "RETURN NEW; END $$"
+                )
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_subject BEFORE INSERT ON contacts "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_subject()"
+                )
+        else:
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS refuse_subject")
+            if subject:
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_subject BEFORE INSERT ON contacts "
+                    f"WHEN NEW.subject = '{subject}' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                )
+
+
+def test_a_message_that_fails_in_a_batch_is_left_alone_and_retried(mail_app, rt, mailbox, smtp_sink, caplog):
+    """A batch is one transaction; when it fails, its messages are recorded one at a time, so only
+    the failing one is left unmarked, with nothing of it written, for the next pass."""
+    for subject in ("Avant", "Panne", "Après"):
+        mailbox.deliver(message(subject))
+    _refuse_subject_in_database(rt, "Panne")
+    try:
+        assert fetch(mail_app) == 2
+    finally:
+        _refuse_subject_in_database(rt, None)
+    assert "batch of 3 failed; recording its messages one at a time" in caplog.text
+    assert "not recorded; will retry" in caplog.text
+    assert [c.subject for c in contacts(rt)] == ["Avant", "Après"]
+    flagged = {uid: PROCESSED_KEYWORD in f for uid, f in sorted(mailbox.flags().items())}
+    assert list(flagged.values()) == [True, False, True]
+    with rt.new_uow() as uow:
+        # Nothing of the failed message: its queue item, audit events and acknowledgement went with it.
+        assert uow.session.scalar(select(func.count()).select_from(QueueItem)) == 2
+        assert uow.session.scalar(select(func.count()).select_from(AuditEvent)) == 2 * 3
+    assert len(contacts(rt, Direction.OUTBOUND)) == 2
+
+    # The next pass records it, once; the others are not recorded again.
+    assert fetch(mail_app) == 1
+    assert [c.subject for c in contacts(rt)] == ["Avant", "Après", "Panne"]
+    assert all(PROCESSED_KEYWORD in f for f in mailbox.flags().values())
+    drain_jobs(rt)
+    assert sorted(m.rcpt_tos[0] for m in smtp_sink.wait_for(3)) == ["jean.dupont@example.fr"] * 3
+
+
 def test_a_message_delivered_while_idle_reaches_the_console(mail_app, rt, mailbox, served):
     add_user(mail_app, "sophie", full_name="Sophie Marchal")
     console = ConsoleClient().connect(served.url, login(served.url, "sophie", PASSWORD))

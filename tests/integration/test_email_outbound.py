@@ -16,7 +16,7 @@ from contact_centre.domain.service_requests import RequestDraft, create_request_
 from contact_centre.queue import service as queue
 from contact_centre.queue.models import QueueItem
 from tests.conftest import PASSWORD, add_user
-from tests.integration.test_email_ingest import fetch, message
+from tests.integration.test_email_ingest import contacts, fetch, message
 from tests.support.clients import login
 from tests.support.factories import load_catalogue
 from tests.support.mail_servers import ADDRESS, drain_jobs
@@ -53,6 +53,9 @@ def test_acknowledgement_reference_and_a_reply_that_threads_onto_the_request(
     text = ack.get_body().get_content()
     assert "Nous avons bien reçu votre message « Lampadaire éteint »" in text
     assert "nous vous enverrons sa référence" in text
+    # The note written with the message names the acknowledgement the citizen received.
+    (inbound,) = contacts(rt)
+    assert inbound.payload["acknowledgement"] == {"status": "queued", "message_id": ack["Message-ID"][1:-1]}
 
     # The ambassador opens a request: its reference goes to the citizen, in the same thread.
     item_id = only_item(rt).id
@@ -73,6 +76,8 @@ def test_acknowledgement_reference_and_a_reply_that_threads_onto_the_request(
     body = notice.get_body().get_content()
     assert f"enregistrée sous la référence {reference}" in body
     assert f"http://127.0.0.1:5000/suivi/{reference}" in body
+    (inbound,) = contacts(rt)
+    assert notice["Message-ID"] == f"<{inbound.payload['request_notice']['message_id']}>"
 
     # The citizen answers the acknowledgement (no reference in the subject): the finished item
     # comes back to the queue with the request, instead of a new item.

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from contact_centre.channels.email.automatic import automatic_reason
-from contact_centre.channels.email.notify import acknowledge_receipt, acknowledgement_skipped
+from contact_centre.channels.email.notify import acknowledge_receipt, acknowledgement_note
 from contact_centre.channels.email.parse import ParsedMessage, parse_message
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.enums import Channel
@@ -123,9 +123,8 @@ def ingest_into(
     )
     automatic = automatic_reason(parsed, own_addresses(settings))
     inbound = to_inbound(parsed, raw, settings, received_at=received_at, automatic=automatic, source=source)
-    skipped = acknowledgement_skipped(uow, parsed, automatic)
-    if skipped:
-        inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": skipped})
+    ack = acknowledgement_note(uow, parsed, automatic)
+    inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": ack})
     try:
         # The intake refuses (DomainError) before it writes anything: no savepoint needed here.
         recorded = rt.record_contact(uow, inbound, calendar)
@@ -141,6 +140,6 @@ def ingest_into(
             in_reply_to=(),
         )
         recorded = rt.record_contact(uow, inbound, calendar)
-    if recorded.created and not skipped:
-        acknowledge_receipt(uow, recorded, parsed, automatic, checked=True)
+    if recorded.created and ack["status"] == "queued":
+        acknowledge_receipt(uow, recorded, parsed, ack["message_id"])
     return recorded

@@ -210,47 +210,70 @@ class MailboxWatcher:
         }
         recorded = 0
         for batch in _batches(sizes, settings.imap_batch_size):
-            done: list[int] = []
-            results: list[RecordedContact] = []
             fetched = client.fetch(batch, [b"INTERNALDATE", b"BODY.PEEK[]"])
-            # One transaction per batch, a savepoint per message: one COMMIT for many messages, and
-            # a message that fails is left out alone (unmarked, tried again at the next pass).
-            with self.rt.new_uow() as uow:
-                for uid in batch:
-                    data = fetched.get(uid)
-                    if not data:
-                        continue  # expunged meanwhile by another client
-                    result = self._record(uow, uid, uidvalidity, data, calendar)
-                    if result is not None:
-                        done.append(uid)
-                        results.append(result)
-                if done:
-                    state = mailbox_state(uow.session, self.key)
-                    if state.uidvalidity == uidvalidity:
-                        state.last_uid = max(state.last_uid, *done)
-                uow.commit()
+            # A message expunged meanwhile by another client is simply absent.
+            messages = [(uid, fetched[uid]) for uid in batch if fetched.get(uid)]
+            try:
+                results = self._record_batch(messages, uidvalidity, calendar)
+            except Exception:
+                log.warning(
+                    "mailbox %s: batch of %d failed; recording its messages one at a time",
+                    self.key,
+                    len(messages),
+                    exc_info=True,
+                )
+                results = self._record_each(messages, uidvalidity, calendar)
             # Marked on the server only once their contacts are committed.
-            self._mark_processed(client, done, keywords)
-            for result in results:
+            self._mark_processed(client, [uid for uid, _ in results], keywords)
+            for _uid, result in results:
                 recorded += result.created
                 if self.on_recorded is not None:
                     self.on_recorded(result)
         return recorded
 
-    def _record(
+    def _record_batch(
+        self, messages: list[tuple[int, dict[bytes, Any]]], uidvalidity: int, calendar: BusinessCalendar
+    ) -> list[tuple[int, RecordedContact]]:
+        """The usual case: one transaction, no savepoint, one COMMIT for the whole batch. Any
+        failure fails it all, and the caller records the batch again one message at a time."""
+        with self.rt.new_uow(savepoints=False) as uow:
+            results = [(uid, self._ingest(uow, uid, uidvalidity, data, calendar)) for uid, data in messages]
+            self._note_last_uid(uow, [uid for uid, _ in results], uidvalidity)
+            uow.commit()
+        return results
+
+    def _record_each(
+        self, messages: list[tuple[int, dict[bytes, Any]]], uidvalidity: int, calendar: BusinessCalendar
+    ) -> list[tuple[int, RecordedContact]]:
+        """One transaction per message: the one that fails is left out alone, unmarked, and tried
+        again at the next pass; a message is never dropped."""
+        results = []
+        for uid, data in messages:
+            try:
+                with self.rt.new_uow() as uow:
+                    result = self._ingest(uow, uid, uidvalidity, data, calendar)
+                    self._note_last_uid(uow, [uid], uidvalidity)
+                    uow.commit()
+            except Exception:
+                log.exception("mailbox %s: message UID %s not recorded; will retry", self.key, uid)
+                continue
+            results.append((uid, result))
+        return results
+
+    def _ingest(
         self, uow: UnitOfWork, uid: int, uidvalidity: int, data: dict[bytes, Any], calendar: BusinessCalendar
-    ) -> RecordedContact | None:
+    ) -> RecordedContact:
         raw = data.get(b"BODY[]") or b""
         when = data.get(b"INTERNALDATE")
         received = when if isinstance(when, datetime) and when.tzinfo is not None else None
         source = {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity}
-        try:
-            with uow.savepoint():
-                return ingest_into(uow, bytes(raw), received, source, calendar)
-        except Exception:
-            # Left unmarked: tried again at the next pass; a message is never dropped.
-            log.exception("mailbox %s: message UID %s not recorded; will retry", self.key, uid)
-            return None
+        return ingest_into(uow, bytes(raw), received, source, calendar)
+
+    def _note_last_uid(self, uow: UnitOfWork, uids: list[int], uidvalidity: int) -> None:
+        """For servers without keywords, the highest UID recorded is the mark."""
+        state = mailbox_state(uow.session, self.key)
+        if uids and state.uidvalidity == uidvalidity:
+            state.last_uid = max(state.last_uid, *uids)
 
     def _mark_processed(self, client: IMAPClient, uids: list[int], keywords: bool) -> None:
         if not uids:

@@ -86,48 +86,38 @@ def _note_on(contact: Contact, key: str, value: dict[str, object]) -> None:
     contact.payload = {**contact.payload, key: value}
 
 
-def acknowledgement_skipped(
-    uow: UnitOfWork, parsed: ParsedMessage, automatic: str | None
-) -> dict[str, str] | None:
-    """The note kept on the contact when no acknowledgement will be sent, and why. Decided before
-    the message is recorded, so the note is written with it rather than by a second UPDATE."""
-    skip = _skip_reason(runtime(), uow, parsed.reply_address, automatic)
-    return {"status": "skipped", "reason": skip} if skip else None
+def acknowledgement_note(uow: UnitOfWork, parsed: ParsedMessage, automatic: str | None) -> dict[str, str]:
+    """What the contact will say of its acknowledgement: why none is sent, or the Message-ID it
+    will carry. Decided before the message is recorded, so the note is written with it."""
+    rt = runtime()
+    skip = _skip_reason(rt, uow, parsed.reply_address, automatic)
+    if skip:
+        return {"status": "skipped", "reason": skip}
+    return {"status": "queued", "message_id": new_message_id(rt.settings)}
 
 
 def acknowledge_receipt(
-    uow: UnitOfWork,
-    recorded: RecordedContact,
-    parsed: ParsedMessage,
-    automatic: str | None,
-    *,
-    checked: bool = False,
+    uow: UnitOfWork, recorded: RecordedContact, parsed: ParsedMessage, message_id: str
 ) -> None:
-    """« Votre message a bien été reçu », with the request's reference when the message joined one.
-    Why no acknowledgement was sent is kept on the contact, for the ambassador. `checked`: the
-    caller already asked `acknowledgement_skipped` (and recorded its note with the contact)."""
+    """« Votre message a bien été reçu », with the request's reference when the message joined one;
+    `message_id` is the one `acknowledgement_note` promised."""
     rt = runtime()
     contact = recorded.contact or uow.session.get(Contact, recorded.contact_id)
     assert contact is not None
     address = parsed.reply_address
-    skip = None if checked else _skip_reason(rt, uow, address, automatic)
-    if skip:
-        _note_on(contact, "acknowledgement", {"status": "skipped", "reason": skip})
-        return
     reference = contact.request.reference if contact.request else None
     draft = MailDraft(
         to=address,
         to_name=parsed.from_name if parsed.from_address == address else "",
         subject=reply_subject(parsed.subject, reference),
         body=acknowledgement_text(rt.settings, parsed.subject, contact.received_at, reference),
-        message_id=new_message_id(rt.settings),
+        message_id=message_id,
         kind="acknowledgement",
         in_reply_to=parsed.message_id,
         references=references(parsed.references, parsed.message_id),
         automatic=True,
     )
-    sent = _queue(rt, uow, recorded.queue_item_id, None, draft, item=recorded.item)
-    _note_on(contact, "acknowledgement", {"status": "queued", "contact_id": sent.id})
+    _queue(rt, uow, recorded.queue_item_id, None, draft, item=recorded.item)
 
 
 def acknowledge_request(uow: UnitOfWork, request: ServiceRequest, contact: Contact) -> None:
@@ -165,8 +155,8 @@ def acknowledge_request(uow: UnitOfWork, request: ServiceRequest, contact: Conta
         references=references(contact.payload.get("references") or [], message_id),
         automatic=True,
     )
-    sent = _queue(rt, uow, item.id, request.created_by_id, draft)
-    _note_on(contact, "request_notice", {"status": "queued", "contact_id": sent.id})
+    _queue(rt, uow, item.id, request.created_by_id, draft)
+    _note_on(contact, "request_notice", {"status": "queued", "message_id": draft.message_id})
 
 
 def reply_from_console(
