@@ -308,6 +308,7 @@ def check_database(env: dict[str, str]) -> dict[str, int]:
     from sqlalchemy import func, select
 
     from contact_centre.db import Database
+    from contact_centre.domain.audit import AuditEvent
     from contact_centre.domain.cases import Contact
     from contact_centre.domain.enums import Channel, Direction
     from contact_centre.queue.models import QueueItem
@@ -341,6 +342,28 @@ def check_database(env: dict[str, str]) -> dict[str, int]:
                         .select_from(QueueItem)
                         .join(Contact, QueueItem.contact_id == Contact.id)
                         .where(email)
+                    )
+                    or 0
+                ),
+                # The audit trail: one event per e-mail contact recorded, either way (embedded, the
+                # sending adds its own), one queue event per message (added, contact_added or
+                # reopened) besides the seeded requests' items.
+                "contact_events": int(
+                    session.scalar(
+                        select(func.count())
+                        .select_from(AuditEvent)
+                        .where(
+                            AuditEvent.action.in_(["contact.received", "contact.outbound"]),
+                            AuditEvent.entity_id.in_(select(Contact.id).where(email)),
+                        )
+                    )
+                    or 0
+                ),
+                "queue_events": int(
+                    session.scalar(
+                        select(func.count())
+                        .select_from(AuditEvent)
+                        .where(AuditEvent.action.in_(["queue.added", "queue.contact_added", "queue.reopened"]))
                     )
                     or 0
                 ),
@@ -497,9 +520,14 @@ def run_config(config: str, args: argparse.Namespace, dovecot, smtp_port: int, r
         problems.append(f"{db['items']} queue items, expected {expected_items}")
     if result["flagged"] != len(mails):
         problems.append(f"{result['flagged']} of {len(mails)} messages flagged on the server")
+    if db["contact_events"] != db["inbound"] + db["acknowledgements"]:
+        problems.append(f"{db['contact_events']} contact audit events for {db['inbound'] + db['acknowledgements']} contacts")
+    if db["queue_events"] != len(mails) + SEEDED_REQUESTS:
+        problems.append(f"{db['queue_events']} queue audit events, expected {len(mails) + SEEDED_REQUESTS}")
     result["problems"] = problems
     print(f"  check: {db['inbound']} inbound contacts, {db['items']} items (expected {expected_items}), "
           f"{db['joined_request']} joined a request, {db['acknowledgements']} acknowledgements queued, "
+          f"{db['contact_events'] + db['queue_events']} audit events, "
           f"{result['flagged']}/{result['in_mailbox']} flagged — {problems or 'OK'}", flush=True)  # fmt: skip
 
     if not args.idle:

@@ -53,11 +53,11 @@ class Runtime:
         return cast(Session, g.db_session)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session(), self.publisher)
+        return UnitOfWork(self.session(), self.publisher, self.jobs)
 
     def new_uow(self, *, savepoints: bool = True) -> UnitOfWork:
         """A unit of work with its own session, for jobs and socket events outside a request."""
-        return _ClosingUnitOfWork(self.database.sessions(), self.publisher, savepoints=savepoints)
+        return _ClosingUnitOfWork(self.database.sessions(), self.publisher, self.jobs, savepoints=savepoints)
 
     def record_contact(
         self, uow: UnitOfWork, inbound: InboundContact, calendar: BusinessCalendar | None = None

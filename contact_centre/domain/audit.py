@@ -1,13 +1,19 @@
 """Append-only audit trail. Written in the same transaction as the change it records;
-filtered by request, it is that request's timeline."""
+filtered by request, it is that request's timeline.
+
+Events are plain rows, not ORM objects: a transaction's events wait in its session and are written
+in one INSERT when it commits (an e-mail batch records hundreds), without the unit of work's
+bookkeeping for objects nobody reads back. A rollback drops them with the rest. A savepoint writes
+those recorded before it (`UnitOfWork.savepoint`), so what waits always belongs to the innermost
+transaction."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, event, insert, select
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
 
 from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow
 from contact_centre.domain.people import StaffUser
@@ -33,6 +39,9 @@ class AuditEvent(Base):
     actor: Mapped[StaffUser | None] = relationship()
 
 
+_PENDING = "audit_events"  # key in Session.info
+
+
 def record_event(
     session: Session,
     *,
@@ -43,23 +52,54 @@ def record_event(
     request_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Adds an event to the caller's transaction; the caller commits both together."""
-    event = AuditEvent(
-        at=utcnow(),
-        actor_id=actor_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        request_id=request_id,
-        before=before,
-        after=after,
+    session.info.setdefault(_PENDING, []).append(
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "request_id": request_id,
+            "before": before,
+            "after": after,
+        }
     )
-    session.add(event)
-    return event
+
+
+def write_pending_events(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_on_commit(session: Session) -> None:
+    # Also on a savepoint's release: its events then belong to the enclosing transaction.
+    write_pending_events(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _no_savepoint_over_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested and session.info.get(_PENDING):
+        # Its rollback would drop events of the enclosing transaction.
+        raise RuntimeError("audit events pending: open savepoints with UnitOfWork.savepoint()")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_when_closed(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # closed without a commit: nothing of it was written
+        session.info.pop(_PENDING, None)
 
 
 def timeline(session: Session, request_id: int) -> list[AuditEvent]:
+    write_pending_events(session)
     return list(
         session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id).order_by(AuditEvent.id))
     )

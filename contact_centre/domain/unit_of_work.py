@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
+
+from contact_centre.domain.audit import write_pending_events
 
 ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED = "queue:added", "queue:updated", "queue:removed"
 ITEM_EVENTS = (ITEM_ADDED, ITEM_UPDATED, ITEM_REMOVED)
@@ -17,6 +19,15 @@ class Publisher(Protocol):
     """The port through which the domain tells consoles that something changed."""
 
     def publish(self, event: str, payload: Any) -> None: ...
+
+
+Call = tuple[Callable[..., Any], tuple[Any, ...]]
+
+
+class JobQueue(Protocol):
+    """The port through which the domain asks for slow work (jobs take ids, never objects)."""
+
+    def enqueue_many(self, calls: Sequence[Call]) -> None: ...
 
 
 class NullPublisher:
@@ -35,14 +46,23 @@ class RecordingPublisher:
 
 
 class UnitOfWork:
-    def __init__(self, session: Session, publisher: Publisher, *, savepoints: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session,
+        publisher: Publisher,
+        jobs: JobQueue | None = None,
+        *,
+        savepoints: bool = True,
+    ) -> None:
         self.session = session
         self.publisher = publisher
+        self.jobs = jobs
         # False when the owner redoes the whole transaction, part by part, if any part fails (the
         # mailbox's batches): parts then take no savepoint, and a failed part fails the transaction.
         self.savepoints = savepoints
         self._outbox: list[tuple[str, Any]] = []
         self._after_commit: list[Callable[[], None]] = []
+        self._jobs: list[Call] = []
 
     def publish(self, event: str, payload: Any) -> None:
         if event == ITEM_UPDATED and self._merged(payload):
@@ -70,23 +90,35 @@ class UnitOfWork:
         if not self.savepoints:
             yield
             return
-        outbox, callbacks = list(self._outbox), list(self._after_commit)
+        outbox, callbacks, jobs = list(self._outbox), list(self._after_commit), list(self._jobs)
+        # Events recorded so far belong to the enclosing transaction, not to this part.
+        write_pending_events(self.session)
         try:
             with self.session.begin_nested():
                 yield
         except BaseException:
-            self._outbox, self._after_commit = outbox, callbacks
+            self._outbox, self._after_commit, self._jobs = outbox, callbacks, jobs
             raise
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 
+    def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
+        """A job, queued once the transaction has committed: with this transaction's others, in one
+        go (a batch of e-mails queues its acknowledgements in one Redis round trip)."""
+        if self.jobs is None:
+            raise RuntimeError("this unit of work has no job queue")
+        self._jobs.append((func, args))
+
     def commit(self) -> None:
         self.session.commit()
         outbox, self._outbox = self._outbox, []
         callbacks, self._after_commit = self._after_commit, []
+        jobs, self._jobs = self._jobs, []
         for event, payload in outbox:
             self.publisher.publish(event, payload)
+        if jobs and self.jobs is not None:
+            self.jobs.enqueue_many(jobs)
         for callback in callbacks:
             callback()
 
@@ -94,6 +126,7 @@ class UnitOfWork:
         self.session.rollback()
         self._outbox.clear()
         self._after_commit.clear()
+        self._jobs.clear()
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -16,6 +16,8 @@ class JobRunner(Protocol):
     name: str
 
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None: ...
+
+    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None: ...
 
     def status(self) -> dict[str, Any]: ...
 
@@ -33,6 +35,10 @@ class InProcessJobs:
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
         future = self._pool.submit(self._run, func, args)
         self.futures = [f for f in self.futures if not f.done()] + [future]
+
+    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+        for func, args in calls:
+            self.enqueue(func, *args)
 
     def _run(self, func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         with self._app.app_context():
@@ -59,6 +65,12 @@ class RQJobs:
 
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
         self.queue.enqueue(func, *args, retry=_retry())
+
+    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+        """In one pipeline: one round trip to Redis for a whole transaction's jobs."""
+        from rq import Queue
+
+        self.queue.enqueue_many([Queue.prepare_data(func, args, retry=_retry()) for func, args in calls])
 
     def status(self) -> dict[str, Any]:
         try:

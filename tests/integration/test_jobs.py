@@ -50,3 +50,33 @@ def test_a_failing_in_process_job_is_logged_and_does_not_stop_the_pool(app, rt, 
     wait(rt.jobs.futures, timeout=10)
     assert "job int failed" in caplog.text
     assert rt.jobs.status()["pending"] == 0
+
+
+def _pending(rt) -> int:
+    return len(rt.jobs.queue) if isinstance(rt.jobs, RQJobs) else len(rt.jobs.futures)
+
+
+def test_a_transaction_queues_its_jobs_only_once_committed_and_all_together(rt, backend):
+    ran: list[int] = []
+    # RQ needs an importable function; in-process jobs can say which of them ran.
+    job = sweep_queue if backend.uses_real_servers else ran.append
+    before = _pending(rt)
+    with rt.new_uow() as uow:
+        uow.enqueue(job, 0)
+        uow.rollback()
+    with rt.new_uow() as uow:
+        uow.enqueue(job, 1)
+        uow.enqueue(job, 2)
+        assert _pending(rt) == before  # nothing leaves before the commit
+        uow.commit()
+    if backend.uses_real_servers:
+        jobs = rt.jobs.queue.get_jobs()
+        assert [(j.func_name, j.args) for j in jobs] == [
+            ("contact_centre.jobs.tasks.sweep_queue", (n,)) for n in (1, 2)
+        ]
+        assert [j.retries_left for j in jobs] == [3, 3]  # RQ's retries, as for a single job
+        rt.jobs.queue.empty()
+    else:
+        wait(rt.jobs.futures, timeout=10)
+        assert sorted(ran) == [1, 2]
+        assert rt.jobs.status()["pending"] == 0

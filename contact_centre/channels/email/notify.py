@@ -77,8 +77,7 @@ def _queue(
         max_attachment_bytes=rt.settings.max_attachment_bytes,
         item=item,
     )
-    contact_id = contact.id
-    uow.after_commit(lambda: rt.jobs.enqueue(send_mail, contact_id))
+    uow.enqueue(send_mail, contact.id)
     return contact
 
 
@@ -204,10 +203,9 @@ def reply_from_console(
 
 def resend(uow: UnitOfWork, contact_id: int) -> Contact:
     """A failed message, sent again on an ambassador's request."""
-    rt = runtime()
     contact = outbound_mail(uow.session, contact_id)
     if contact.payload.get("status") != "failed":
         raise InvalidInput(N_("Seul un envoi en échec peut être relancé."))
     update_mail(uow, contact_id, {"status": "queued", "error": ""})
-    uow.after_commit(lambda: rt.jobs.enqueue(send_mail, contact_id))
+    uow.enqueue(send_mail, contact_id)
     return contact

@@ -87,8 +87,7 @@ def record_letter(
     letter = letters.register_scan(uow, recorded.contact_id, scan.kind, scan.page_count)
     if letter.status is letters.ScanStatus.PENDING:
         # Also for a letter recorded before: its job may have been lost with a process that stopped.
-        scan_id = letter.id
-        uow.after_commit(lambda: rt.jobs.enqueue(ocr_letter, scan_id))
+        uow.enqueue(ocr_letter, letter.id)
     return RecordedLetter(
         scan.filename, recorded.contact_id, recorded.queue_item_id, letter.id, recorded.created
     )
