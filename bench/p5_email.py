@@ -6,7 +6,7 @@
    replies naming a GRC reference, follow-ups, auto-replies, bounces, a mailing list) is delivered
    over LMTP to a private Dovecot (tests/support/mail_servers.py), then ingested in a fresh process
    by the app's own `MailboxWatcher.run_once()` (search, RFC822.SIZE, batches of `IMAP_BATCH_SIZE`
-   UIDs, one transaction per message, acknowledgement queued, flags set after the commits).
+   UIDs, one transaction per batch, acknowledgements queued, flags set after the commit).
    Throughput = messages / (last commit − start of `run_once`); RSS is read after every message
    (`on_recorded`), peak RSS from getrusage. Checked: one inbound contact per message, the expected
    number of queue items (replies to a known request and follow-ups join an item), every message
