@@ -54,6 +54,8 @@ def record_event(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Adds an event to the caller's transaction; the caller commits both together."""
+    if not session.in_transaction():
+        session.begin()  # the event belongs to a transaction, and is dropped if it ends uncommitted
     session.info.setdefault(_PENDING, []).append(
         {
             "at": utcnow(),

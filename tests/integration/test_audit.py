@@ -13,9 +13,9 @@ from tests.conftest import add_user
 from tests.support.factories import inbound, load_catalogue
 
 
-def _note(uow, action: str, request_id: int | None = None) -> None:
+def _note(session, action: str, request_id: int | None = None) -> None:
     record_event(
-        uow.session,
+        session,
         actor_id=None,
         action=action,
         entity_type="test",
@@ -42,13 +42,13 @@ def test_events_are_written_at_commit_in_one_insert_and_dropped_by_a_rollback(rt
             inserts.append(len(parameters) if executemany else 1)
 
     with rt.new_uow() as uow:
-        _note(uow, "abandonné")
+        _note(uow.session, "abandonné")
         uow.rollback()
     event.listen(rt.database.engine, "before_cursor_execute", count)
     try:
         with rt.new_uow() as uow:
             for n in range(120):
-                _note(uow, f"e{n}")
+                _note(uow.session, f"e{n}")
             assert inserts == []  # nothing before the commit
             uow.commit()
     finally:
@@ -63,22 +63,27 @@ def test_events_are_written_at_commit_in_one_insert_and_dropped_by_a_rollback(rt
 
 def test_a_failed_part_drops_its_own_events_only(rt):
     with rt.new_uow() as uow:
-        _note(uow, "avant")
+        _note(uow.session, "avant")
         with uow.savepoint():
-            _note(uow, "partie réussie")
+            _note(uow.session, "partie réussie")
         with pytest.raises(ZeroDivisionError), uow.savepoint():
-            _note(uow, "partie échouée")
+            _note(uow.session, "partie échouée")
             1 / 0  # noqa: B018
-        _note(uow, "après")
+        _note(uow.session, "après")
         uow.commit()
     assert _actions(rt) == ["avant", "partie réussie", "après"]
 
 
 def test_a_closed_session_writes_nothing(rt):
     with rt.new_uow() as uow:
-        _note(uow, "jamais")
+        _note(uow.session, "jamais")
     with rt.new_uow() as uow:
         uow.commit()  # a later transaction of another session has nothing left over
+    session = rt.database.sessions()
+    _note(session, "avant toute requête")
+    session.close()
+    session.commit()  # the same session, used again: the closed transaction's event is gone
+    session.close()
     assert _actions(rt) == []
 
 
@@ -91,7 +96,7 @@ def test_a_request_timeline_shows_events_not_yet_committed(app, rt):
         request = create_request_from_item(
             uow, item_id, RequestDraft("P-0002"), sophie.id, rt.calendar(uow.session)
         )
-        _note(uow, "en cours", request.id)
+        _note(uow.session, "en cours", request.id)
         # Read in the same transaction, as the console's request page does.
         actions = [e.action for e in timeline(uow.session, request.id)]
         assert actions[0] == "request.created" and actions[-1] == "en cours"
@@ -102,6 +107,6 @@ def test_a_request_timeline_shows_events_not_yet_committed(app, rt):
 
 def test_a_savepoint_opened_behind_the_unit_of_work_is_refused(rt):
     with rt.new_uow() as uow:
-        _note(uow, "en attente")
+        _note(uow.session, "en attente")
         with pytest.raises(RuntimeError, match=r"UnitOfWork\.savepoint"):
             uow.session.begin_nested()
