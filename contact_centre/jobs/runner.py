@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from flask import Flask
 
+from contact_centre.domain.unit_of_work import Call
+
 log = logging.getLogger(__name__)
 
 
@@ -17,7 +19,7 @@ class JobRunner(Protocol):
 
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None: ...
 
-    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None: ...
+    def enqueue_many(self, calls: Sequence[Call]) -> None: ...
 
     def status(self) -> dict[str, Any]: ...
 
@@ -36,7 +38,7 @@ class InProcessJobs:
         future = self._pool.submit(self._run, func, args)
         self.futures = [f for f in self.futures if not f.done()] + [future]
 
-    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+    def enqueue_many(self, calls: Sequence[Call]) -> None:
         for func, args in calls:
             self.enqueue(func, *args)
 
@@ -66,7 +68,7 @@ class RQJobs:
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
         self.queue.enqueue(func, *args, retry=_retry())
 
-    def enqueue_many(self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> None:
+    def enqueue_many(self, calls: Sequence[Call]) -> None:
         """In one pipeline: one round trip to Redis for a whole transaction's jobs."""
         from rq import Queue
 
