@@ -31,6 +31,14 @@ class InvalidInput(DomainError):
     http_status = 400
 
 
+class RejectedFile(InvalidInput):
+    """An uploaded file refused by its content; `reason` is a stable slug for logs and tests."""
+
+    def __init__(self, reason: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.reason = reason
+
+
 class NotFound(DomainError):
     code = "not_found"
     http_status = 404

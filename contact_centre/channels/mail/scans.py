@@ -16,7 +16,7 @@ from pathlib import PurePath
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
 
-from contact_centre.domain.errors import N_, InvalidInput
+from contact_centre.domain.errors import N_, RejectedFile
 
 _PDFIUM = threading.Lock()
 
@@ -34,12 +34,8 @@ KIND_LABELS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "tiff": "TIFF"}
 ACCEPTED = ".pdf, .jpg, .jpeg, .png, .tif, .tiff"
 
 
-class ScanRejected(InvalidInput):
-    """A file that cannot be taken as a scanned letter; `reason` is a stable slug for logs and tests."""
-
-    def __init__(self, reason: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.reason = reason
+class ScanRejected(RejectedFile):
+    """A file that cannot be taken as a scanned letter."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from contact_centre.domain.errors import N_, InvalidInput
+from contact_centre.domain.errors import N_, RejectedFile
 from contact_centre.domain.intake import IncomingAttachment
 
 # kind: (content type stored, file extension, Pillow's format name or None when Pillow cannot read it)
@@ -27,12 +27,8 @@ ACCEPTED = "JPEG, PNG, WebP, HEIC"
 HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 
 
-class PhotoRejected(InvalidInput):
-    """Carries which check failed, for the page and the tests."""
-
-    def __init__(self, reason: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.reason = reason
+class PhotoRejected(RejectedFile):
+    """A file that cannot be taken as a patrol photo."""
 
 
 @dataclass(frozen=True)
