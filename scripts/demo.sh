@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 [ -d "$VENV" ] || "${PYTHON:-python3}" -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
-"$VENV/bin/pip" install -q -e .
+# The exact versions of requirements.lock, hash-checked, then the app itself (README, « Updating dependencies »).
+"$VENV/bin/pip" install -q --require-hashes -r requirements.lock
+"$VENV/bin/pip" install -q --no-deps -e .
 
 "$VENV/bin/contact-centre" init-db
 "$VENV/bin/contact-centre" seed-demo

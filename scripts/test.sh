@@ -31,7 +31,10 @@ fi
 echo "==> Python environment in $VENV"
 [ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/pip" install -q --upgrade pip
-"$VENV/bin/pip" install -q -e '.[test]'
+# The exact versions of requirements-test.lock, hash-checked, then the app itself (README, « Updating dependencies »).
+"$VENV/bin/pip" install -q --require-hashes -r requirements-test.lock
+"$VENV/bin/pip" install -q --no-deps --no-build-isolation -e .
+"$VENV/bin/pip" check
 
 echo "==> ruff"
 "$VENV/bin/ruff" check contact_centre tests bench
