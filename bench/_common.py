@@ -196,13 +196,14 @@ def create_staff(env: dict[str, str], usernames: list[str], role: str = "ambassa
     from sqlalchemy.orm import Session
 
     import contact_centre.domain.models  # noqa: F401  (every table, for the ORM's flush order)
-    from contact_centre.db import Database
-    from contact_centre.domain.staff import create_user
-    from contact_centre.domain.unit_of_work import NullPublisher, UnitOfWork
-    from contact_centre.settings import Settings
+    from contact_centre.channels import load_settings
+    from contact_centre.domain.unit_of_work import UnitOfWork
+    from contact_centre.infrastructure.db import Database
+    from contact_centre.infrastructure.publishing import NullPublisher
+    from contact_centre.services.staff import create_user
 
-    settings = Settings.from_env(env).resolved()
-    database = Database(settings.database_url)
+    settings = load_settings(env).resolved()
+    database = Database(settings.database.database_url)
     ids = {}
     try:
         with Session(database.engine) as session:

@@ -111,7 +111,7 @@ def setup(database: str, fresh: bool) -> str:
 
 def citizen_rows(first_id: int, last_id: int):  # type: ignore[no-untyped-def]
     """Citizens, their phones and e-mails; search keys from the app's own fold_name."""
-    from contact_centre.domain.identity import fold_name
+    from contact_centre.domain.contact_details import fold_name
 
     keys: dict[str, str] = {}
 

@@ -149,10 +149,10 @@ def phone_book(env: dict[str, str]) -> dict[str, int]:
     app's phone check refuses and Twilio never sends, so no call uses them."""
     from sqlalchemy import create_engine, text
 
-    from contact_centre.domain.identity import InvalidContactDetail, normalise_phone
-    from contact_centre.settings import Settings
+    from contact_centre.channels import load_settings
+    from contact_centre.domain.contact_details import InvalidContactDetail, normalise_phone
 
-    engine = create_engine(Settings.from_env(env).resolved().database_url)
+    engine = create_engine(load_settings(env).resolved().database.database_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -479,9 +479,9 @@ def verify(env: dict[str, str], calls: Calls, sent: int, answered: list[str]) ->
     the caller's number, and to nobody for a shared or unknown number."""
     from sqlalchemy import create_engine, text
 
-    from contact_centre.settings import Settings
+    from contact_centre.channels import load_settings
 
-    engine = create_engine(Settings.from_env(env).resolved().database_url)
+    engine = create_engine(load_settings(env).resolved().database.database_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -563,10 +563,10 @@ def profile(env: dict[str, str], book: dict[str, int], count: int, config: str, 
     from sqlalchemy import event
 
     from contact_centre.app import create_app
+    from contact_centre.channels import load_settings
     from contact_centre.domain.base import utcnow
-    from contact_centre.settings import Settings
 
-    app = create_app(Settings.from_env(env))
+    app = create_app(load_settings(env))
     rt = app.extensions["espace_citoyen"]
     offset = in_hours_offset(rt.base_calendar, utcnow())
     rt.clock = lambda: utcnow() + offset

@@ -5,10 +5,10 @@ At each scale (generate_data.grow, then VACUUM ANALYZE) every query kind is call
 with varied inputs sampled from the data, each call in a fresh ORM session, timed with perf_counter:
 
   snapshot      contact_centre.queue.service.snapshot (what every console gets on connect)
-  name …        contact_centre.domain.citizens.search_citizens with names: a surname, "first last",
+  name …        contact_centre.services.citizens.search_citizens with names: a surname, "first last",
                 "surname initial", a 3-letter prefix, and a name nobody has
   phone, email  search_citizens with a phone number (typed several ways) or an e-mail address
-  reference     contact_centre.domain.service_requests.request_by_reference (10 % unknown)
+  reference     contact_centre.services.service_requests.request_by_reference (10 % unknown)
 
 For each kind the slowest input is replayed under EXPLAIN (ANALYZE, BUFFERS), saved to
 $BENCH_OUT/p4-explain-<scale>.txt and printed when the kind misses its target
@@ -36,12 +36,12 @@ from _common import OUT, machine, ms, summary
 from generate_data import grow, setup
 
 import contact_centre.domain.models  # noqa: F401
-from contact_centre.db import Database
-from contact_centre.domain.citizens import search_citizens
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import NotFound
-from contact_centre.domain.service_requests import request_by_reference
+from contact_centre.infrastructure.db import Database
 from contact_centre.queue.service import snapshot
+from contact_centre.services.citizens import search_citizens
+from contact_centre.services.service_requests import request_by_reference
 
 TARGET_P99 = 0.050
 TARGET_RATIO = 2.0

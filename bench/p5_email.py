@@ -61,6 +61,8 @@ from _common import (
 from _mail_corpus import Mail, corpus
 from p1_contact_to_console import Consoles
 
+from contact_centre.channels.email.config import EmailSettings
+
 P5_REDIS = os.environ.get("BENCH_P5_REDIS", "redis://127.0.0.1:6379/13")  # db 13 only
 DATABASE = "bench_p5"
 SEEDED_REQUESTS = 20
@@ -149,16 +151,16 @@ def worker(mode: str, out: Path, profile: Path | None) -> None:
     else:
         client = connect(settings)
         try:
-            client.select_folder(settings.imap_folder, readonly=True)
+            client.select_folder(settings.section(EmailSettings).imap_folder, readonly=True)
             uids = client.search(["NOT", "KEYWORD", PROCESSED_KEYWORD.decode()])
             sizes = {u: int(d[b"RFC822.SIZE"]) for u, d in client.fetch(uids, [b"RFC822.SIZE"]).items()}
-            for batch in _batches(sizes, settings.imap_batch_size):
+            for batch in _batches(sizes, settings.section(EmailSettings).imap_batch_size):
                 fetched = client.fetch(batch, [b"INTERNALDATE", b"BODY.PEEK[]"])
                 for uid in batch:
                     raw = bytes(fetched[uid][b"BODY[]"])
                     if mode == "parse":
-                        parse_message(raw, max_attachment_bytes=settings.max_attachment_bytes,
-                                      max_message_bytes=settings.email_max_message_bytes)  # fmt: skip
+                        parse_message(raw, max_attachment_bytes=settings.storage.max_attachment_bytes,
+                                      max_message_bytes=settings.section(EmailSettings).email_max_message_bytes)  # fmt: skip
                     marks.append((time.perf_counter() - t0, rss_kb()))
         finally:
             client.logout()
@@ -260,20 +262,20 @@ def deploy(
 def seed_requests(env: dict[str, str], user_id: int, count: int) -> list[str]:
     """`count` requests opened from web contacts and left claimed: replies naming them join their item."""
     from contact_centre.app import create_app
+    from contact_centre.channels import load_settings
     from contact_centre.domain.enums import Channel
-    from contact_centre.domain.intake import CitizenHints, InboundContact
-    from contact_centre.domain.service_requests import RequestDraft, create_request_from_item
     from contact_centre.queue import service as queue
-    from contact_centre.settings import Settings
+    from contact_centre.services.intake import CitizenHints, InboundContact
+    from contact_centre.services.service_requests import RequestDraft, create_request_from_item
 
-    app = create_app(Settings.from_env(env))
+    app = create_app(load_settings(env))
     rt = app.extensions["espace_citoyen"]
     references = []
     try:
         with app.app_context():
             for n in range(count):
                 with rt.new_uow() as uow:
-                    recorded = rt.record_contact(uow, InboundContact(
+                    recorded = rt.intake.record(uow, InboundContact(
                         channel=Channel.WEB, citizen=CitizenHints(name=f"Demandeur {n}"),
                         subject="Lampadaire éteint", body="Le lampadaire est éteint."))  # fmt: skip
                     queue.claim(uow, recorded.queue_item_id, user_id)
@@ -307,14 +309,14 @@ def deliver_all(port: int, mails: list[Mail]) -> float:
 def check_database(env: dict[str, str]) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from contact_centre.db import Database
+    from contact_centre.channels import load_settings
     from contact_centre.domain.audit import AuditEvent
     from contact_centre.domain.cases import Contact
     from contact_centre.domain.enums import Channel, Direction
-    from contact_centre.queue.models import QueueItem
-    from contact_centre.settings import Settings
+    from contact_centre.domain.queue import QueueItem
+    from contact_centre.infrastructure.db import Database
 
-    database = Database(Settings.from_env(env).resolved().database_url)
+    database = Database(load_settings(env).resolved().database.database_url)
     try:
         with database.sessions() as session:
 
@@ -363,7 +365,9 @@ def check_database(env: dict[str, str]) -> dict[str, int]:
                     session.scalar(
                         select(func.count())
                         .select_from(AuditEvent)
-                        .where(AuditEvent.action.in_(["queue.added", "queue.contact_added", "queue.reopened"]))
+                        .where(
+                            AuditEvent.action.in_(["queue.added", "queue.contact_added", "queue.reopened"])
+                        )
                     )
                     or 0
                 ),
@@ -521,7 +525,9 @@ def run_config(config: str, args: argparse.Namespace, dovecot, smtp_port: int, r
     if result["flagged"] != len(mails):
         problems.append(f"{result['flagged']} of {len(mails)} messages flagged on the server")
     if db["contact_events"] != db["inbound"] + db["acknowledgements"]:
-        problems.append(f"{db['contact_events']} contact audit events for {db['inbound'] + db['acknowledgements']} contacts")
+        problems.append(
+            f"{db['contact_events']} contact audit events for {db['inbound'] + db['acknowledgements']} contacts"
+        )
     if db["queue_events"] != len(mails) + SEEDED_REQUESTS:
         problems.append(f"{db['queue_events']} queue audit events, expected {len(mails) + SEEDED_REQUESTS}")
     result["problems"] = problems

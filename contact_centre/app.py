@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, g, render_template, request
@@ -15,71 +16,82 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from contact_centre.channels import load_settings
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.transcription import transcriber_for
-from contact_centre.db import Database
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.people import StaffUser
-from contact_centre.domain.storage import FileStorage
-from contact_centre.jobs.runner import InProcessJobs, JobRunner, RQJobs
-from contact_centre.runtime import Runtime, SocketIOPublisher, runtime
+from contact_centre.infrastructure.db import Database
+from contact_centre.infrastructure.jobs import InProcessJobs, JobRunner, RQJobs
+from contact_centre.infrastructure.publishing import SocketIOPublisher
+from contact_centre.infrastructure.storage import FileStorage
+from contact_centre.plugins import channel_plugins
+from contact_centre.runtime import Runtime, runtime
+from contact_centre.services.intake import Intake
 from contact_centre.settings import Settings
-from contact_centre.web import json_error
+from contact_centre.web.console_api import console_api
+from contact_centre.web.errors import json_error
+from contact_centre.web.plugin import ChannelPlugin
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = (settings or Settings.from_env()).resolved()
-    transcriber_for(settings.phone_transcriber)  # an unknown name stops the start, with its name
-    app = Flask(__name__, instance_path=str(settings.instance_path))
+    settings = (settings or load_settings()).resolved()  # SettingsError lists every bad variable
+    transcriber_for(settings.section(PhoneSettings).phone_transcriber)  # an unknown name stops the start, with its name
+    app = Flask(__name__, instance_path=str(settings.app.instance_path))
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.app.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
-        MAX_CONTENT_LENGTH=settings.max_attachment_bytes + 1024 * 1024,
+        SESSION_COOKIE_SECURE=settings.app.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.app.session_cookie_secure,
+        MAX_CONTENT_LENGTH=settings.storage.max_attachment_bytes + 1024 * 1024,
         BABEL_DEFAULT_LOCALE="fr",
-        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        BABEL_DEFAULT_TIMEZONE=settings.app.timezone,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: ambassadors keep the console open all day
-        TESTING=settings.testing,
-        **dict(settings.flask_overrides),
+        TESTING=settings.app.testing,
+        **dict(settings.app.flask_overrides),
     )
-    if settings.proxy_hops:
+    if settings.app.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops, x_host=settings.proxy_hops
+            app.wsgi_app, x_for=settings.app.proxy_hops, x_proto=settings.app.proxy_hops, x_host=settings.app.proxy_hops
         )
 
     socketio = SocketIO(
         app,
         async_mode="threading",
-        message_queue=settings.redis_url or None,
-        channel=settings.socketio_channel,
+        message_queue=settings.jobs.redis_url or None,
+        channel=settings.jobs.socketio_channel,
         # None = same origin as the Host header only; a cross-site page cannot open a console socket.
-        cors_allowed_origins=list(settings.allowed_origins) or None,
+        cors_allowed_origins=list(settings.app.allowed_origins) or None,
         logger=False,
         engineio_logger=False,
     )
     jobs: JobRunner = (
-        RQJobs(settings.redis_url, settings.rq_queue) if settings.uses_redis else InProcessJobs(app)
+        RQJobs(settings.jobs.redis_url, settings.jobs.rq_queue) if settings.jobs.uses_redis else InProcessJobs(app)
     )
-    database = Database(settings.database_url)
+    database = Database(settings.database.database_url)
+    storage = FileStorage(settings.storage.attachments_dir)
+    calendar = BusinessCalendar(timezone=settings.app.timezone, subdiv=settings.app.holidays_subdiv or None)
     app.extensions["espace_citoyen"] = Runtime(
         settings=settings,
         database=database,
         socketio=socketio,
         publisher=SocketIOPublisher(socketio),
         jobs=jobs,
-        storage=FileStorage(settings.attachments_dir),
-        base_calendar=BusinessCalendar(timezone=settings.timezone, subdiv=settings.holidays_subdiv or None),
+        storage=storage,
+        base_calendar=calendar,
+        intake=Intake(storage, settings.storage.max_attachment_bytes, calendar),
     )
 
+    plugins = channel_plugins()
     CSRFProtect(app)
     Babel(app, locale_selector=lambda: "fr")
     _login(app)
-    _blueprints(app)
+    _blueprints(app, plugins)
     _errors(app)
-    _namespace(app, socketio)
+    _namespace(app, socketio, plugins)
 
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
@@ -125,33 +137,23 @@ def _login(app: Flask) -> None:
         return user
 
 
-def _blueprints(app: Flask) -> None:
+def _blueprints(app: Flask, plugins: Sequence[ChannelPlugin]) -> None:
     from contact_centre import admin, api, auth, console, portal
-    from contact_centre.channels import mail, meetings, patrol, phone
-    from contact_centre.channels.counter import actions as counter_actions
-    from contact_centre.channels.counter import pages as counter_pages
-    from contact_centre.channels.email import actions as email_actions
-    from contact_centre.channels.email.notify import acknowledge_request
-    from contact_centre.channels.phone import actions as phone_actions
-    from contact_centre.channels.phone import call_log
-    from contact_centre.domain.service_requests import on_request_created
+    from contact_centre.console.api import bp as panel
 
-    blueprints = (
-        (auth.bp, console.bp, api.bp, admin.bp, portal.bp),
-        (phone.bp, phone_actions.bp, call_log.bp),  # Twilio's webhooks; the console's phone actions
-        (email_actions.bp, mail.bp),  # the console's e-mail thread and replies; scanned letters
-        (counter_pages.bp, counter_actions.bp),  # kiosk and display; calling tickets from the console
-        (patrol.bp, meetings.bp),  # the patroller's tablet page; council and GUSP entry
-    )
-    for group in blueprints:
-        for blueprint in group:
+    for blueprint in (auth.bp, console.bp, api.bp, admin.bp, portal.bp):
+        app.register_blueprint(blueprint)
+    for plugin in plugins:
+        for blueprint in plugin.pages:
             app.register_blueprint(blueprint)
-    # A request opened from an e-mail sends its reference to the citizen.
-    on_request_created(acknowledge_request)
-    # Machine clients authenticate with a bearer token or a Twilio signature, not a session.
+    app.register_blueprint(console_api([panel, *(bp for plugin in plugins for bp in plugin.console_api)]))
+    # Machine clients authenticate with a bearer token or a signature (Twilio), not a session.
     csrf = app.extensions["csrf"]
-    csrf.exempt(api.bp)
-    csrf.exempt(phone.bp)
+    for blueprint in (api.bp, *(bp for plugin in plugins for bp in plugin.csrf_exempt)):
+        csrf.exempt(blueprint)
+    for plugin in plugins:
+        if plugin.setup is not None:
+            plugin.setup(app)
 
 
 def _errors(app: Flask) -> None:
@@ -185,13 +187,14 @@ def _errors(app: Flask) -> None:
         return render_template("error.html", code=code, message=message), code
 
 
-def _namespace(app: Flask, socketio: SocketIO) -> None:
-    from contact_centre.channels.counter.display import CounterDisplayNamespace
+def _namespace(app: Flask, socketio: SocketIO, plugins: Sequence[ChannelPlugin]) -> None:
     from contact_centre.console.namespace import ConsoleNamespace
 
     namespace = ConsoleNamespace()
     socketio.on_namespace(namespace)
-    socketio.on_namespace(CounterDisplayNamespace())
+    for plugin in plugins:
+        for make in plugin.namespaces:
+            socketio.on_namespace(make())
     app.extensions["console_namespace"] = namespace
 
 
@@ -208,7 +211,7 @@ def start_sweeper(app: Flask) -> threading.Event:
     namespace = app.extensions["console_namespace"]
 
     def loop() -> None:
-        while not stop.wait(rt.settings.sweep_interval_seconds):
+        while not stop.wait(rt.settings.queue.sweep_interval_seconds):
             try:
                 with app.app_context():
                     with rt.new_uow() as uow:

@@ -8,15 +8,26 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from contact_centre.settings import Settings
+from contact_centre.channels.email.config import EmailSettings
+from contact_centre.channels.mail.config import MailSettings
+from contact_centre.channels.phone.config import PhoneSettings
+from contact_centre.settings import Settings, SettingsError
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def _settings() -> Settings:
+    """The settings the group read and checked before any command ran."""
+    settings = click.get_current_context().find_root().obj
+    if not isinstance(settings, Settings):  # a command invoked on its own (tests)
+        settings = _checked_settings()
+    return settings
 
 
 def _app() -> Flask:
     from contact_centre.app import create_app
 
-    return create_app()
+    return create_app(_settings())
 
 
 def _fail(message: str) -> None:
@@ -24,18 +35,64 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _checked_settings() -> Settings:
+    """The settings, or exit 2 with one French line per unusable variable (no traceback)."""
+    from contact_centre.channels import load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.secho("Configuration invalide :", fg="red", err=True)
+        for line in exc.errors:
+            click.secho(f"  {line}", fg="red", err=True)
+        click.echo("« contact-centre check-config » affiche toute la configuration.", err=True)
+        sys.exit(2)
+
+
 @click.group(help="Espace Citoyen — gestion de la relation citoyen.")
-def main() -> None:
-    pass
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    # Every command starts from checked settings, before a port or the database is opened;
+    # check-config reads them itself, to report a bad configuration instead of stopping at it.
+    if ctx.invoked_subcommand != "check-config" and not ctx.resilient_parsing:
+        ctx.obj = _checked_settings()
+
+
+@main.command(
+    "check-config",
+    help="Affiche la configuration effective par section (secrets masqués) et tous ses problèmes ; "
+    "code de sortie 2 si elle en a.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Décrit chaque variable.")
+def check_config_cmd(verbose: bool) -> None:
+    from contact_centre.channels import inspect_settings
+
+    report = inspect_settings()
+    for section in report.sections:
+        click.echo(f"[{section.title}]")
+        width = max((len(e.env) for e in section.entries), default=0)
+        for entry in section.entries:
+            origin = "" if entry.from_env else "  (défaut)"
+            mark = "  ← invalide" if entry.problem else ""
+            click.echo(f"  {entry.env:<{width}} = {entry.shown}{origin}{mark}")
+            if verbose:
+                click.echo(f"  {'':<{width}}   {entry.doc}")
+        click.echo()
+    if report.problems:
+        click.secho(f"{len(report.problems)} problème(s) :", fg="red", err=True)
+        for line in report.problems:
+            click.secho(f"  {line}", fg="red", err=True)
+        sys.exit(2)
+    click.echo("Configuration valide.")
 
 
 @main.command("init-db", help="Crée ou met à jour le schéma de la base (migrations Alembic).")
 def init_db() -> None:
     from contact_centre.migrate import upgrade
 
-    settings = Settings.from_env().resolved()
-    upgrade(settings.database_url)
-    click.echo(f"Base à jour : {_redact(settings.database_url)}")
+    settings = _settings().resolved()
+    upgrade(settings.database.database_url)
+    click.echo(f"Base à jour : {_redact(settings.database.database_url)}")
 
 
 def _redact(url: str) -> str:
@@ -57,8 +114,8 @@ def _read(path: str) -> str:
 @main.command("import-processes", help="Importe le référentiel des processus (CSV).")
 @click.argument("file", type=click.Path(dir_okay=False))
 def import_processes_cmd(file: str) -> None:
-    from contact_centre.domain.catalogue_import import CatalogueError, import_processes
     from contact_centre.runtime import runtime
+    from contact_centre.services.catalogue_import import CatalogueError, import_processes
 
     text = _read(file)
     app = _app()
@@ -86,8 +143,8 @@ def import_processes_cmd(file: str) -> None:
 @main.command("import-referents", help="Importe les référents GRC (CSV).")
 @click.argument("file", type=click.Path(dir_okay=False))
 def import_referents_cmd(file: str) -> None:
-    from contact_centre.domain.catalogue_import import CatalogueError, import_referents
     from contact_centre.runtime import runtime
+    from contact_centre.services.catalogue_import import CatalogueError, import_referents
 
     text = _read(file)
     with _app().app_context(), runtime().new_uow() as uow:
@@ -112,8 +169,8 @@ def import_referents_cmd(file: str) -> None:
 @click.option("--email", default=None)
 def create_user_cmd(username: str, role: str, password: str, full_name: str, email: str | None) -> None:
     from contact_centre.domain.errors import DomainError
-    from contact_centre.domain.staff import create_user
     from contact_centre.runtime import runtime
+    from contact_centre.services.staff import create_user
 
     with _app().app_context(), runtime().new_uow() as uow:
         try:
@@ -129,8 +186,8 @@ def create_user_cmd(username: str, role: str, password: str, full_name: str, ema
 @click.option("--label", default="")
 def create_token_cmd(username: str, label: str) -> None:
     from contact_centre.domain.errors import DomainError
-    from contact_centre.domain.staff import create_token
     from contact_centre.runtime import runtime
+    from contact_centre.services.staff import create_token
 
     with _app().app_context(), runtime().new_uow() as uow:
         try:
@@ -158,11 +215,11 @@ def seed_demo_cmd() -> None:
 def worker_cmd(burst: bool) -> None:
     from rq import Worker
 
-    from contact_centre.jobs.runner import RQJobs
+    from contact_centre.infrastructure.jobs import RQJobs
     from contact_centre.runtime import runtime
 
-    settings = Settings.from_env()
-    if not settings.uses_redis:
+    settings = _settings()
+    if not settings.jobs.uses_redis:
         _fail(
             "REDIS_URL n'est pas défini : sans Redis, les tâches s'exécutent dans le processus de l'application."
         )
@@ -185,14 +242,14 @@ def serve_cmd(host: str, port: int) -> None:
     with app.app_context():
         socketio = runtime().socketio
         settings = runtime().settings
-    if settings.imap_host and not settings.uses_redis:
+    if settings.section(EmailSettings).imap_host and not settings.jobs.uses_redis:
         import threading
 
         from contact_centre.channels.email.mailbox import MailboxWatcher
 
         # Without Redis a separate `email watch` could not reach this process's consoles: watch here.
         threading.Thread(target=MailboxWatcher(app).watch, name="mailbox", daemon=True).start()
-        click.echo(f"Relève de la boîte {settings.imap_user}@{settings.imap_host} dans ce processus")
+        click.echo(f"Relève de la boîte {settings.section(EmailSettings).imap_user}@{settings.section(EmailSettings).imap_host} dans ce processus")
     click.echo(f"Espace Citoyen sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
     # Werkzeug's threaded server: fine for a counter of ambassadors; see the README for gunicorn.
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
@@ -215,7 +272,7 @@ def phone_group() -> None:
 def phone_simulate_cmd(url: str, caller: str, outcome: str, polls: int) -> None:
     from contact_centre.channels.phone.simulate import SimulationError, simulate_call
 
-    token = Settings.from_env().twilio_auth_token
+    token = _settings().section(PhoneSettings).twilio_auth_token
     if not token:
         _fail(
             "TWILIO_AUTH_TOKEN doit être défini, le même que celui de l'application (toute valeur en démonstration)."
@@ -271,7 +328,7 @@ def mail_watch_cmd(directory: Path | None, once: bool, interval: float | None) -
         )
         room.watch(
             stop,
-            app.extensions["espace_citoyen"].settings.mail_scan_poll_seconds
+            app.extensions["espace_citoyen"].settings.section(MailSettings).mail_scan_poll_seconds
             if interval is None
             else interval,
         )
@@ -286,18 +343,19 @@ _OUTCOMES = {"recorded": "enregistré", "duplicate": "déjà enregistré", "quar
 @click.option("--failed", is_flag=True, help="Relit aussi les courriers dont la lecture a échoué.")
 def mail_ocr_cmd(failed: bool) -> None:
     from contact_centre.channels.mail.jobs import ocr_letter
-    from contact_centre.domain import letters
+    from contact_centre.domain.letters import ScanStatus
     from contact_centre.runtime import runtime
+    from contact_centre.services import letters
 
     with _app().app_context():
         rt = runtime()
         with rt.new_uow() as uow:
             if failed:
-                for scan_id in letters.scans_with_status(uow.session, [letters.ScanStatus.FAILED]):
+                for scan_id in letters.scans_with_status(uow.session, [ScanStatus.FAILED]):
                     for key in letters.restart_ocr(uow, scan_id):
                         rt.storage.path(key).unlink(missing_ok=True)
                 uow.commit()
-            pending = letters.scans_with_status(uow.session, [letters.ScanStatus.PENDING])
+            pending = letters.scans_with_status(uow.session, [ScanStatus.PENDING])
         for scan_id in pending:
             if rt.jobs.name == "rq":
                 rt.jobs.enqueue(ocr_letter, scan_id)
@@ -318,8 +376,8 @@ def _watcher(stop: object = None) -> object:
     from contact_centre.channels.email.mailbox import MailboxWatcher
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
-    if not settings.imap_host:
+    settings = _settings()
+    if not settings.section(EmailSettings).imap_host:
         _fail("IMAP_HOST n'est pas défini : aucune boîte aux lettres à relever.")
     return MailboxWatcher(_app(), stop=stop)  # type: ignore[arg-type]
 
@@ -334,7 +392,7 @@ def email_watch_cmd() -> None:
     stop = threading.Event()
     watcher = _watcher(stop)
     assert isinstance(watcher, MailboxWatcher)
-    if not watcher.settings.uses_redis:
+    if not watcher.settings.jobs.uses_redis:
         click.echo(
             "Attention : sans REDIS_URL, les consoles ne verront ces courriels qu'en se reconnectant. "
             "En installation simple, « contact-centre serve » relève la boîte lui-même.",

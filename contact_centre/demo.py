@@ -9,19 +9,20 @@ from sqlalchemy import select
 
 from contact_centre.channels.meetings.entry import COUNCIL, GUSP, MeetingEntry, record_entry
 from contact_centre.channels.patrol.report import Location, PatrolReport, active_categories, record_report
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.catalogue_import import import_processes, import_referents
-from contact_centre.domain.citizens import CitizenDetails, create_citizen
+from contact_centre.domain.contact_details import format_phone_national
 from contact_centre.domain.enums import Channel, Role, ValidatorTitle
-from contact_centre.domain.identity import format_phone_national
-from contact_centre.domain.intake import CitizenHints, InboundContact
-from contact_centre.domain.outbound import record_outbound_contact
 from contact_centre.domain.people import StaffUser
-from contact_centre.domain.staff import create_user, hash_password
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.migrate import upgrade
 from contact_centre.queue import service as queue
 from contact_centre.runtime import Runtime, runtime
+from contact_centre.services.catalogue_import import import_processes, import_referents
+from contact_centre.services.citizens import CitizenDetails, create_citizen
+from contact_centre.services.intake import CitizenHints, InboundContact
+from contact_centre.services.outbound import record_outbound_contact
+from contact_centre.services.staff import create_user, hash_password
 
 # Demo only: printed by seed-demo, never used outside a demo database.
 DEMO_PASSWORD = "demo-espace-citoyen"
@@ -130,7 +131,7 @@ CONTACTS = [
 def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
     """Idempotent: a second run adds nothing and prints the same logins."""
     rt = runtime()
-    upgrade(rt.settings.database_url)
+    upgrade(rt.settings.database.database_url)
     logins = [(u, r.value) for u, _n, r, _t in TEAM]
     with rt.new_uow() as uow:
         if uow.session.scalar(select(StaffUser.id).where(StaffUser.username == "sophie")):
@@ -166,7 +167,7 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
         for minutes, (channel, hints, subject, body) in zip(
             range(len(CONTACTS) * 7, 0, -7), CONTACTS, strict=True
         ):
-            rt.record_contact(
+            rt.intake.record(
                 uow,
                 InboundContact(
                     channel=channel,
@@ -228,7 +229,7 @@ def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
     for call_sid, number, hours_ago, log, callback in PAST_CALLS:
         at = now - timedelta(hours=hours_ago)
         answered = {"answered_by": ambassador.display_name} if log["outcome"] == "answered" else {}
-        recorded = rt.record_contact(
+        recorded = rt.intake.record(
             uow,
             InboundContact(
                 channel=Channel.PHONE,
@@ -236,7 +237,7 @@ def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
                 subject=f"Appel de {format_phone_national(number)}",
                 received_at=at,
                 external_id=call_sid,
-                payload={"call_sid": call_sid, "from": number, "to": rt.settings.twilio_number,
+                payload={"call_sid": call_sid, "from": number, "to": rt.settings.section(PhoneSettings).twilio_number,
                          "direction": "inbound", "status": "completed", "demo": True, **answered, **log},
             ),
         )  # fmt: skip
@@ -249,7 +250,7 @@ def _past_calls(uow: UnitOfWork, rt: Runtime, now: datetime) -> None:
                 channel=Channel.PHONE,
                 external_id=call_sid + "-rappel",
                 subject=f"Rappel du {format_phone_national(number)}",
-                payload={"call_sid": call_sid + "-rappel", "from": rt.settings.twilio_number, "to": number,
+                payload={"call_sid": call_sid + "-rappel", "from": rt.settings.section(PhoneSettings).twilio_number, "to": number,
                          "direction": "outbound-api", "demo": True, **callback},
                 at=at + timedelta(minutes=20),
             )  # fmt: skip

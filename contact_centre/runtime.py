@@ -11,27 +11,18 @@ from flask import current_app, g
 from flask_socketio import SocketIO
 from sqlalchemy.orm import Session
 
-from contact_centre.db import Database
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.closures import closure_days
-from contact_centre.domain.intake import InboundContact, RecordedContact, record_inbound_contact
-from contact_centre.domain.storage import FileStorage
 from contact_centre.domain.unit_of_work import UnitOfWork
-from contact_centre.jobs.runner import JobRunner
+from contact_centre.infrastructure.db import Database
+from contact_centre.infrastructure.jobs import JobRunner
+from contact_centre.infrastructure.publishing import NAMESPACES
+from contact_centre.infrastructure.storage import FileStorage
+from contact_centre.ports import CONSOLES, Publisher
+from contact_centre.services.intake import Intake
 from contact_centre.settings import Settings
 
-NAMESPACE = "/console"
-
-
-class SocketIOPublisher:
-    """Delivers domain notifications to every console, through Redis when several processes run."""
-
-    def __init__(self, socketio: SocketIO) -> None:
-        self.socketio = socketio
-
-    def publish(self, event: str, payload: Any) -> None:
-        self.socketio.emit(event, payload, namespace=NAMESPACE)
+NAMESPACE = NAMESPACES[CONSOLES]
 
 
 @dataclass
@@ -39,10 +30,11 @@ class Runtime:
     settings: Settings
     database: Database
     socketio: SocketIO
-    publisher: SocketIOPublisher
+    publisher: Publisher
     jobs: JobRunner
     storage: FileStorage
     base_calendar: BusinessCalendar
+    intake: Intake
     # Where "now" comes from for business-hours decisions; a test sets a fixed instant.
     clock: Callable[[], datetime] = utcnow
 
@@ -59,22 +51,8 @@ class Runtime:
         """A unit of work with its own session, for jobs and socket events outside a request."""
         return _ClosingUnitOfWork(self.database.sessions(), self.publisher, self.jobs, savepoints=savepoints)
 
-    def record_contact(
-        self, uow: UnitOfWork, inbound: InboundContact, calendar: BusinessCalendar | None = None
-    ) -> RecordedContact:
-        """The one way in, with this installation's calendar, storage and size limit."""
-        return record_inbound_contact(
-            uow,
-            inbound,
-            calendar=calendar or self.calendar(uow.session),
-            storage=self.storage,
-            max_attachment_bytes=self.settings.max_attachment_bytes,
-        )
-
     def calendar(self, session: Session) -> BusinessCalendar:
-        """The business calendar with the closure days an admin added, read in the caller's
-        session (a second session would wait on SQLite's lock held by the first)."""
-        return self.base_calendar.with_closures(c.day for c in closure_days(session))
+        return self.intake.calendar(session)
 
 
 class _ClosingUnitOfWork(UnitOfWork):

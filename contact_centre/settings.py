@@ -1,296 +1,604 @@
-"""One typed settings object, read once from the environment.
+"""Settings in sections, read once from the environment and checked before anything starts.
 
-Every variable is documented in the README's table; nothing else reads os.environ.
+A section is a frozen dataclass whose fields are declared once with `setting(...)`: the environment
+variable, the default, the parser that checks a value, whether it is a secret, and a one-line French
+description (`contact-centre check-config` prints it). The core sections are typed attributes of
+`Settings` (`settings.app.timezone`); each channel declares its own section in
+`channels/<name>/config.py`, the loader is given them, and they are read with
+`settings.section(EmailSettings)`. Every value is checked and every problem is collected: a
+`SettingsError` carries one French line per variable. Nothing else reads os.environ.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_TRUE = {"1", "true", "yes", "on", "oui"}
+S = TypeVar("S")
 
 
 class SettingsError(ValueError):
-    """A variable is present but unusable; the message names it."""
+    """The environment holds unusable values: one French line per variable, all of them."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("\n".join(self.errors))
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} doit être un entier, reçu {raw!r}") from exc
-
-
-SECURITY_MODES = ("ssl", "starttls", "none")
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    return default if raw == "" else raw in _TRUE
-
-
-def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
-    raw = (env.get(name) or default).strip().lower()
-    if raw not in allowed:
-        raise SettingsError(f"{name} doit valoir {', '.join(allowed)} ; reçu {raw!r}")
-    return raw
-
-
-def _ints(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        return tuple(int(part) for part in raw.split(",") if part.strip())
-    except ValueError as exc:
-        raise SettingsError(
-            f"{name} doit être une liste d'entiers séparés par des virgules, reçu {raw!r}"
-        ) from exc
-
-
-def _names(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """A comma-separated list of names, blanks dropped (empty when unset)."""
-    return tuple(n.strip() for n in env.get(name, "").split(",") if n.strip())
-
-
-def _path(env: Mapping[str, str], name: str) -> Path | None:
-    raw = env.get(name, "")
-    return Path(raw) if raw else None
+class Invalid(ValueError):
+    """A parser's refusal; its message says what is expected (« un entier … est attendu »)."""
 
 
 @dataclass(frozen=True)
-class Settings:
-    instance_path: Path = Path("instance")
-    database_url: str = ""
-    redis_url: str = ""
-    secret_key: str = ""
-    # Claimed items return to the queue this long after their ambassador's last console disconnects.
-    claim_lease_seconds: int = 120
-    # How often each process sweeps expired leases and stale console connections.
-    sweep_interval_seconds: int = 10
-    timezone: str = "Europe/Paris"
-    # Comma-separated holiday subdivision (e.g. "57" for Moselle), empty for metropolitan France.
-    holidays_subdiv: str = ""
-    attachments_dir: Path = Path("instance/attachments")
-    max_attachment_bytes: int = 25 * 1024 * 1024
-    public_base_url: str = "http://127.0.0.1:5000"
-    socketio_channel: str = "espace-citoyen"
-    rq_queue: str = "espace-citoyen"
-    session_cookie_secure: bool = False
-    # Extra origins allowed to open a Socket.IO connection (the app's own origin always is).
-    allowed_origins: tuple[str, ...] = ()
-    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
-    proxy_hops: int = 0
-    # Phone channel (Twilio Programmable Voice). Without an auth token every webhook is refused.
-    twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
-    twilio_api_key: str = ""
-    twilio_api_secret: str = ""
-    twilio_twiml_app_sid: str = ""
-    twilio_number: str = "+33326693838"
-    # Empty for api.twilio.com; set to a staging or test double of Twilio's REST API.
-    twilio_api_base_url: str = ""
-    phone_greeting: str = "Bonjour, vous êtes bien à l'Espace Citoyen de la Ville. Un ambassadeur va vous répondre, merci de patienter."
-    phone_greeting_audio_url: str = ""
-    phone_closed_message: str = (
-        "Bonjour, l'Espace Citoyen est ouvert du lundi au vendredi de 9 heures à 17 heures. "
-        "Nous rouvrirons {next_opening}. Laissez-nous un message après le bip, nous vous rappellerons."
-    )
-    phone_hold_music_url: str = ""
-    phone_max_wait_seconds: int = 300
-    phone_voicemail_max_seconds: int = 120
-    # Name of the voicemail transcriber (channels/phone/transcription.py); "none" keeps no transcript.
-    phone_transcriber: str = "none"
-    # Scanned postal mail: the mail-room scanner's folder (`contact-centre mail watch`) and where its
-    # files go once taken; empty processed/quarantine folders default to subfolders of the watched one.
-    mail_scan_dir: Path = Path("instance/courrier")
-    mail_scan_processed_dir: Path | None = None
-    mail_scan_quarantine_dir: Path | None = None
-    mail_scan_max_bytes: int = 20 * 1024 * 1024
-    mail_scan_max_pages: int = 30
-    # A file younger than this may still be being written by the scanner: it is taken at a later poll.
-    mail_scan_settle_seconds: int = 5
-    mail_scan_poll_seconds: int = 5
-    # Tesseract: language(s) as its -l option, rendering resolution, and threads per OCR process
-    # (OMP_THREAD_LIMIT; 1 lets a worker per core run without oversubscription).
-    ocr_lang: str = "fra"
-    ocr_dpi: int = 300
-    ocr_threads: int = 1
-    ocr_timeout_seconds: int = 120
-    # Counter: the desks ambassadors call tickets to, the kiosk's reasons, and the key that
-    # lets a kiosk or a waiting-room screen in (empty: the pages are open, for the town hall's network).
-    counter_desks: tuple[str, ...] = ("Guichet 1", "Guichet 2", "Guichet 3")
-    counter_reasons_file: Path | None = None
-    counter_device_key: str = ""
-    # E-mail channel: the city's mailbox over IMAP in, SMTP out. Without IMAP_HOST nothing is fetched,
-    # without SMTP_HOST nothing is sent (replies and acknowledgements stay queued, marked failed).
-    imap_host: str = ""
-    imap_port: int = 0  # 0: 993 with ssl, 143 otherwise
-    imap_security: str = "ssl"  # ssl, starttls or none
-    imap_user: str = ""
-    imap_password: str = ""
-    imap_folder: str = "INBOX"
-    # Empty: processed messages stay where they are, flagged \Seen and $GrcTraite; else moved there.
-    imap_processed_folder: str = ""
-    # False: processed messages are deleted from the server (the raw message is then kept by the app).
-    imap_keep_originals: bool = True
-    imap_batch_size: int = 50
-    # The longest wait between two looks at the mailbox, IDLE or not (a dropped IDLE is caught by it).
-    imap_poll_seconds: int = 60
-    # Extra CA certificates to trust (a city server with an internal CA), on top of the system's;
-    # the certificate and the host name are always checked.
-    imap_ca_file: Path | None = None
-    smtp_host: str = ""
-    smtp_port: int = 0  # 0: 465 with ssl, 587 with starttls, 25 with none
-    smtp_security: str = "starttls"
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_ca_file: Path | None = None  # as imap_ca_file
-    # The city's address (never answered automatically) and the name shown with it.
-    mail_from: str = ""
-    mail_from_name: str = "Espace Citoyen"
-    # Waits before each new try of a failed send; after the last one the message is marked failed.
-    smtp_retry_seconds: tuple[int, ...] = (5, 30, 120)
-    email_max_attachment_bytes: int = 25 * 1024 * 1024
-    # Past this size a message is not taken apart: an item with a note, the original kept whole.
-    email_max_message_bytes: int = 50 * 1024 * 1024
-    email_auto_ack: bool = True
-    email_auto_ack_text: str = (
-        "Bonjour,\n\n"
-        "Nous avons bien reçu votre message « {subject} » du {received}.\n"
-        "{follow_up}\n\n"
-        "Ce courriel est envoyé automatiquement. Si vous nous répondez, gardez l'objet du message : "
-        "votre réponse sera rattachée à votre demande.\n\n"
-        "L'Espace Citoyen de la Ville"
-    )
-    # At most this many automatic messages to one address per period; the next ones are not sent.
-    email_auto_limit: int = 3
-    email_auto_period_hours: int = 24
-    # The public page where a citizen follows a request; {base} is PUBLIC_BASE_URL.
-    tracking_url: str = "{base}/suivi/{reference}?cle={key}"
-    # Other doors: the neighbourhood councils and GUSP sites staff choose from when entering a contact,
-    # and the patroller's photos (checked by content; larger or more are refused with a message).
-    neighbourhood_councils: tuple[str, ...] = (
-        "Centre-ville", "Rive Gauche", "Croix-Dampierre", "Verbeau", "Schmit", "Vallée Saint-Pierre",
+class Spec:
+    """How one field is read from the environment and shown by check-config."""
+
+    env: str
+    parse: Callable[[str], Any]
+    doc: str
+    secret: bool = False
+    # An empty variable counts as unset (the default applies), except where empty means something.
+    blank_is_default: bool = True
+    # A default computed from settings read before it (by variable name), e.g. under INSTANCE_PATH.
+    derive: Callable[[Mapping[str, Any]], Any] | None = None
+    # How check-config prints the value when it is not a plain secret (a URL without its password).
+    show: Callable[[Any], str] | None = None
+
+
+def setting(
+    env: str,
+    parse: Callable[[str], Any],
+    doc: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    derive: Callable[[Mapping[str, Any]], Any] | None = None,
+    secret: bool = False,
+    blank_is_default: bool = True,
+    show: Callable[[Any], str] | None = None,
+) -> Any:
+    """Declare a section's field: its variable, its default (written here only), its check.
+
+    Ruff's RUF009 does not know this is a dataclasses.field: fields of a mutable type say `# noqa`."""
+    spec = Spec(env, parse, doc, secret, blank_is_default, derive, show)
+    if derive is not None:
+        return field(metadata={"setting": spec})
+    return field(default=default, metadata={"setting": spec})
+
+
+def spec_of(f: dataclasses.Field[Any]) -> Spec | None:
+    spec = f.metadata.get("setting")
+    return spec if isinstance(spec, Spec) else None
+
+
+# --- Parsers: each turns a variable's text into its value, or says what was expected. -------------
+
+
+def text(raw: str) -> str:
+    return raw
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
+    if minimum is not None and maximum is not None:
+        expected = f"un entier entre {minimum} et {maximum} est attendu"
+    elif minimum is not None:
+        expected = f"un entier supérieur ou égal à {minimum} est attendu"
+    else:
+        expected = "un entier est attendu"
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise Invalid(expected) from None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            raise Invalid(expected)
+        return value
+
+    return parse
+
+
+def port(raw: str) -> int:
+    """A TCP port, or 0 for the usual port of the security mode."""
+    expected = "un entier entre 1 et 65535 (ou 0, le port habituel) est attendu"
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise Invalid(expected) from None
+    if not 0 <= value <= 65535:
+        raise Invalid(expected)
+    return value
+
+
+_TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
+_FALSE = {"0", "false", "no", "off", "non", "faux"}
+
+
+def boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise Invalid("true ou false est attendu (ou oui/non, 1/0)")
+
+
+def choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise Invalid(f"{_one_of(allowed)} est attendu")
+        return value
+
+    return parse
+
+
+def _one_of(allowed: Sequence[str]) -> str:
+    return ", ".join(allowed[:-1]) + f" ou {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+
+
+def integers(minimum: int = 0) -> Callable[[str], tuple[int, ...]]:
+    def parse(raw: str) -> tuple[int, ...]:
+        try:
+            values = tuple(int(part) for part in raw.split(",") if part.strip())
+        except ValueError:
+            raise Invalid("une liste d'entiers séparés par des virgules est attendue") from None
+        if any(v < minimum for v in values):
+            raise Invalid(f"une liste d'entiers supérieurs ou égaux à {minimum} est attendue")
+        return values
+
+    return parse
+
+
+def names(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of names, blanks dropped."""
+    values = tuple(n.strip() for n in raw.split(",") if n.strip())
+    if not values:
+        raise Invalid("une liste de noms séparés par des virgules est attendue")
+    return values
+
+
+def path(raw: str) -> Path:
+    if "\x00" in raw:
+        raise Invalid("un chemin de fichier est attendu")
+    return Path(raw)
+
+
+def directory(raw: str) -> Path:
+    value = path(raw)
+    if value.exists() and not value.is_dir():
+        raise Invalid("un dossier est attendu (ce chemin est un fichier)")
+    return value
+
+
+def resolved_directory(raw: str) -> Path:
+    return directory(raw).resolve()
+
+
+def existing_file(raw: str) -> Path:
+    value = path(raw)
+    if not value.is_file():
+        raise Invalid("un fichier existant est attendu")
+    return value
+
+
+def url(*schemes: str, strip_slash: bool = False) -> Callable[[str], str]:
+    expected = f"une URL {' ou '.join(s + '://…' for s in schemes)} est attendue"
+
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            raise Invalid(expected) from None
+        if parts.scheme not in schemes or not (parts.netloc or parts.scheme == "unix"):
+            raise Invalid(expected)
+        return value.rstrip("/") if strip_slash else value
+
+    return parse
+
+
+def origins(raw: str) -> tuple[str, ...]:
+    """Origins a browser sends (scheme://host[:port]), comma-separated."""
+    values = tuple(o.strip() for o in raw.split(",") if o.strip())
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise Invalid("des origines https://hôte[:port] séparées par des virgules sont attendues")
+    return tuple(v.rstrip("/") for v in values)
+
+
+def template(*allowed: str, required: Sequence[str] = ()) -> Callable[[str], str]:
+    """A text with {placeholders}: only the known ones, and the required ones present."""
+    known = ", ".join("{" + a + "}" for a in allowed)
+
+    def parse(raw: str) -> str:
+        try:
+            fields = {name for _lit, name, _spec, _conv in string.Formatter().parse(raw) if name is not None}
+        except ValueError:
+            raise Invalid(f"un texte aux accolades équilibrées est attendu (champs : {known})") from None
+        unknown = sorted(fields - set(allowed))
+        if unknown or not set(required) <= fields:
+            wanted = ", ".join("{" + r + "}" for r in required)
+            need = f" et contenant {wanted}" if required else ""
+            raise Invalid(f"un texte dont les champs sont parmi {known or 'aucun'}{need} est attendu")
+        return raw
+
+    return parse
+
+
+def timezone(raw: str) -> str:
+    value = raw.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("un fuseau horaire IANA est attendu (ex. Europe/Paris)") from None
+    return value
+
+
+def holidays_subdivision(raw: str) -> str:
+    from holidays import country_holidays
+
+    value = raw.strip()
+    try:
+        country_holidays("FR", subdiv=value)
+    except NotImplementedError:
+        raise Invalid("une subdivision française de la bibliothèque holidays est attendue (ex. 57)") from None
+    return value
+
+
+def address(raw: str) -> str:
+    """An e-mail address, bare (grc@ville.fr) or with a name (Mairie <grc@ville.fr>); kept as written."""
+    from email_validator import EmailNotValidError, validate_email
+
+    value = raw.strip()
+    _name, addr = parseaddr(value)
+    try:
+        if not addr or "\n" in value or "\r" in value:
+            raise EmailNotValidError("vide")
+        validate_email(addr, check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid("une adresse électronique est attendue (grc@ville.fr ou Nom <grc@ville.fr>)") from None
+    return value
+
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def e164(raw: str) -> str:
+    value = raw.strip().replace(" ", "")
+    if not E164.match(value):
+        raise Invalid("un numéro au format E.164 est attendu (ex. +33326693838)")
+    return value
+
+
+def database_url(raw: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    value = raw.strip()
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        raise Invalid("une URL SQLAlchemy est attendue (ex. postgresql+psycopg://grc@db/grc)") from None
+    return value
+
+
+def without_password(value: str) -> str:
+    """A URL as check-config prints it: the password replaced by ***."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "***"
+    if parts.password is None:
+        return value
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+# --- Sections -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppSettings:
+    title: ClassVar[str] = "Application"
+
+    instance_path: Path = setting(  # noqa: RUF009
+        "INSTANCE_PATH", resolved_directory, "dossier de l'instance (SQLite, secret généré, pièces jointes)",
+        derive=lambda _read: Path("instance").resolve(),
     )  # fmt: skip
-    gusp_sites: tuple[str, ...] = ("Croix-Dampierre", "Verbeau", "Rive Gauche", "Schmit", "Vallée Saint-Pierre")  # fmt: skip
-    patrol_max_photo_bytes: int = 10 * 1024 * 1024
-    patrol_max_photos: int = 5
+    secret_key: str = setting(
+        "SECRET_KEY", text, "signe les sessions et les jetons CSRF ; généré dans l'instance si vide",
+        default="", secret=True,
+    )  # fmt: skip
+    public_base_url: str = setting(
+        "PUBLIC_BASE_URL", url("http", "https", strip_slash=True),
+        "adresse publique de l'application (liens des messages, signature Twilio)", default="http://127.0.0.1:5000",
+    )  # fmt: skip
+    timezone: str = setting(
+        "TIMEZONE", timezone, "fuseau des horaires d'ouverture et des échéances", default="Europe/Paris"
+    )
+    holidays_subdiv: str = setting(
+        "HOLIDAYS_SUBDIV", holidays_subdivision, "jours fériés locaux (ex. 57 pour la Moselle) ; vide : métropole",
+        default="",
+    )  # fmt: skip
+    proxy_hops: int = setting(
+        "PROXY_HOPS", integer(0), "proxys inverses dont les en-têtes X-Forwarded-* sont crus", default=0
+    )
+    session_cookie_secure: bool = setting(
+        "SESSION_COOKIE_SECURE", boolean, "cookies de session réservés à HTTPS", default=False
+    )
+    allowed_origins: tuple[str, ...] = setting(
+        "ALLOWED_ORIGINS", origins, "autres origines admises pour la console temps réel", default=()
+    )
     testing: bool = False
     # Extra Flask config, for tests only (e.g. WTF_CSRF_ENABLED).
     flask_overrides: Mapping[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        instance = Path(env.get("INSTANCE_PATH") or "instance").resolve()
-        secret = env.get("SECRET_KEY", "")
-        return cls(
-            instance_path=instance,
-            database_url=env.get("DATABASE_URL", ""),
-            redis_url=env.get("REDIS_URL", ""),
-            secret_key=secret,
-            claim_lease_seconds=_int(env, "CLAIM_LEASE_SECONDS", 120),
-            sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 10),
-            timezone=env.get("TIMEZONE", "Europe/Paris"),
-            holidays_subdiv=env.get("HOLIDAYS_SUBDIV", ""),
-            attachments_dir=Path(env.get("ATTACHMENTS_DIR") or instance / "attachments"),
-            max_attachment_bytes=_int(env, "MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024),
-            public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-            socketio_channel=env.get("SOCKETIO_CHANNEL", "espace-citoyen"),
-            rq_queue=env.get("RQ_QUEUE", "espace-citoyen"),
-            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "").lower() in _TRUE,
-            proxy_hops=_int(env, "PROXY_HOPS", 0),
-            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
-            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
-            twilio_api_key=env.get("TWILIO_API_KEY", ""),
-            twilio_api_secret=env.get("TWILIO_API_SECRET", ""),
-            twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID", ""),
-            twilio_number=env.get("TWILIO_NUMBER", "+33326693838"),
-            twilio_api_base_url=env.get("TWILIO_API_BASE_URL", ""),
-            phone_greeting=env.get("PHONE_GREETING") or cls.phone_greeting,
-            phone_greeting_audio_url=env.get("PHONE_GREETING_AUDIO_URL", ""),
-            phone_closed_message=env.get("PHONE_CLOSED_MESSAGE") or cls.phone_closed_message,
-            phone_hold_music_url=env.get("PHONE_HOLD_MUSIC_URL", ""),
-            phone_max_wait_seconds=_int(env, "PHONE_MAX_WAIT_SECONDS", 300),
-            phone_voicemail_max_seconds=_int(env, "PHONE_VOICEMAIL_MAX_SECONDS", 120),
-            phone_transcriber=env.get("PHONE_TRANSCRIBER") or "none",
-            mail_scan_dir=Path(env.get("MAIL_SCAN_DIR") or instance / "courrier"),
-            mail_scan_processed_dir=_path(env, "MAIL_SCAN_PROCESSED_DIR"),
-            mail_scan_quarantine_dir=_path(env, "MAIL_SCAN_QUARANTINE_DIR"),
-            mail_scan_max_bytes=_int(env, "MAIL_SCAN_MAX_BYTES", 20 * 1024 * 1024),
-            mail_scan_max_pages=_int(env, "MAIL_SCAN_MAX_PAGES", 30),
-            mail_scan_settle_seconds=_int(env, "MAIL_SCAN_SETTLE_SECONDS", 5),
-            mail_scan_poll_seconds=_int(env, "MAIL_SCAN_POLL_SECONDS", 5),
-            ocr_lang=env.get("OCR_LANG") or "fra",
-            ocr_dpi=_int(env, "OCR_DPI", 300),
-            ocr_threads=_int(env, "OCR_THREADS", 1),
-            ocr_timeout_seconds=_int(env, "OCR_TIMEOUT_SECONDS", 120),
-            counter_desks=tuple(d.strip() for d in env.get("COUNTER_DESKS", "").split(",") if d.strip())
-            or cls.counter_desks,
-            counter_reasons_file=Path(env["COUNTER_REASONS_FILE"]) if env.get("COUNTER_REASONS_FILE") else None,
-            counter_device_key=env.get("COUNTER_DEVICE_KEY", ""),
-            allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
-            imap_host=env.get("IMAP_HOST", ""),
-            imap_port=_int(env, "IMAP_PORT", 0),
-            imap_security=_choice(env, "IMAP_SECURITY", "ssl", SECURITY_MODES),
-            imap_user=env.get("IMAP_USER", ""),
-            imap_password=env.get("IMAP_PASSWORD", ""),
-            imap_folder=env.get("IMAP_FOLDER") or "INBOX",
-            imap_processed_folder=env.get("IMAP_PROCESSED_FOLDER", ""),
-            imap_keep_originals=_bool(env, "IMAP_KEEP_ORIGINALS", True),
-            imap_batch_size=max(1, _int(env, "IMAP_BATCH_SIZE", 50)),
-            imap_poll_seconds=max(1, _int(env, "IMAP_POLL_SECONDS", 60)),
-            imap_ca_file=_path(env, "IMAP_CA_FILE"),
-            smtp_host=env.get("SMTP_HOST", ""),
-            smtp_port=_int(env, "SMTP_PORT", 0),
-            smtp_security=_choice(env, "SMTP_SECURITY", "starttls", SECURITY_MODES),
-            smtp_user=env.get("SMTP_USER", ""),
-            smtp_password=env.get("SMTP_PASSWORD", ""),
-            smtp_ca_file=_path(env, "SMTP_CA_FILE"),
-            mail_from=env.get("MAIL_FROM", ""),
-            mail_from_name=env.get("MAIL_FROM_NAME") or cls.mail_from_name,
-            smtp_retry_seconds=_ints(env, "SMTP_RETRY_SECONDS", cls.smtp_retry_seconds),
-            email_max_attachment_bytes=_int(
-                env, "EMAIL_MAX_ATTACHMENT_BYTES", _int(env, "MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
-            ),
-            email_max_message_bytes=_int(env, "EMAIL_MAX_MESSAGE_BYTES", 50 * 1024 * 1024),
-            email_auto_ack=_bool(env, "EMAIL_AUTO_ACK", True),
-            email_auto_ack_text=env.get("EMAIL_AUTO_ACK_TEXT") or cls.email_auto_ack_text,
-            email_auto_limit=_int(env, "EMAIL_AUTO_LIMIT", 3),
-            email_auto_period_hours=_int(env, "EMAIL_AUTO_PERIOD_HOURS", 24),
-            tracking_url=env.get("TRACKING_URL") or cls.tracking_url,
-            neighbourhood_councils=_names(env, "NEIGHBOURHOOD_COUNCILS") or cls.neighbourhood_councils,
-            gusp_sites=_names(env, "GUSP_SITES") or cls.gusp_sites,
-            patrol_max_photo_bytes=_int(env, "PATROL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),
-            patrol_max_photos=max(1, _int(env, "PATROL_MAX_PHOTOS", 5)),
-        )
 
-    def resolved(self) -> Settings:
-        """Fill the embedded defaults: SQLite under the instance folder, a secret kept there."""
-        self.instance_path.mkdir(parents=True, exist_ok=True)
-        updates: dict[str, Any] = {}
-        if not self.database_url:
-            updates["database_url"] = f"sqlite:///{self.instance_path / 'espace-citoyen.sqlite3'}"
-        if not self.secret_key:
-            updates["secret_key"] = _instance_secret(self.instance_path)
-        return replace(self, **updates) if updates else self
+@dataclass(frozen=True, kw_only=True)
+class DatabaseSettings:
+    title: ClassVar[str] = "Base de données"
+
+    database_url: str = setting(
+        "DATABASE_URL", database_url, "URL SQLAlchemy de la base ; défaut : SQLite dans l'instance",
+        derive=lambda read: f"sqlite:///{read['INSTANCE_PATH'] / 'espace-citoyen.sqlite3'}", show=without_password,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobsSettings:
+    title: ClassVar[str] = "Tâches de fond et temps réel"
+
+    redis_url: str = setting(
+        "REDIS_URL", url("redis", "rediss", "unix"), "Redis des tâches RQ et des événements Socket.IO ; vide : un seul processus",
+        default="", show=without_password,
+    )  # fmt: skip
+    rq_queue: str = setting("RQ_QUEUE", text, "nom de la file RQ", default="espace-citoyen")
+    socketio_channel: str = setting(
+        "SOCKETIO_CHANNEL",
+        text,
+        "canal Redis partagé par les processus d'une installation",
+        default="espace-citoyen",
+    )
 
     @property
     def uses_redis(self) -> bool:
         return bool(self.redis_url)
 
-    @property
-    def sends_mail(self) -> bool:
-        return bool(self.smtp_host and self.mail_from)
+
+@dataclass(frozen=True, kw_only=True)
+class QueueSettings:
+    title: ClassVar[str] = "File d'attente"
+
+    claim_lease_seconds: int = setting(
+        "CLAIM_LEASE_SECONDS", integer(1), "délai avant que les éléments d'un ambassadeur parti retournent dans la file",
+        default=120,
+    )  # fmt: skip
+    sweep_interval_seconds: int = setting(
+        "SWEEP_INTERVAL_SECONDS", integer(1), "intervalle du balayage des baux expirés et des consoles mortes",
+        default=10,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageSettings:
+    title: ClassVar[str] = "Pièces jointes"
+
+    attachments_dir: Path = setting(  # noqa: RUF009
+        "ATTACHMENTS_DIR", directory, "dossier des pièces jointes",
+        derive=lambda read: read["INSTANCE_PATH"] / "attachments",
+    )  # fmt: skip
+    max_attachment_bytes: int = setting(
+        "MAX_ATTACHMENT_BYTES",
+        integer(1),
+        "taille maximale d'une pièce jointe, en octets",
+        default=25 * 1024 * 1024,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingSettings:
+    title: ClassVar[str] = "Suivi des demandes"
+
+    tracking_url: str = setting(
+        "TRACKING_URL", template("base", "reference", "key", required=("reference",)),
+        "lien « Suivre ma demande » donné aux citoyens", default="{base}/suivi/{reference}?cle={key}",
+    )  # fmt: skip
+
+
+CORE_SECTIONS: tuple[type, ...] = (
+    AppSettings, DatabaseSettings, JobsSettings, QueueSettings, StorageSettings, TrackingSettings,
+)  # fmt: skip
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One variable as check-config shows it."""
+
+    env: str
+    shown: str
+    doc: str
+    from_env: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class SectionReport:
+    title: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    sections: tuple[SectionReport, ...]
+    problems: tuple[str, ...]
+    settings: Settings | None
+
+
+def _quote(raw: str) -> str:
+    one_line = " ".join(raw.split())
+    return one_line if len(one_line) <= 60 else one_line[:59] + "…"
+
+
+def _show(spec: Spec, value: Any) -> str:
+    if spec.secret:
+        return "********" if value else "(vide)"
+    if spec.show is not None:
+        return spec.show(value) if value else "(vide)"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) if value else "(vide)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or value == "":
+        return "(vide)"
+    return _quote(str(value))
+
+
+def inspect_env(
+    env: Mapping[str, str] | None = None, channels: Iterable[type] = (), **overrides: Any
+) -> Report:
+    """Read every section, collecting each variable's value and every problem (nothing raised)."""
+    env = os.environ if env is None else env
+    kinds = (*CORE_SECTIONS, *channels)
+    names_seen: dict[str, type] = {}
+    read: dict[str, Any] = {}
+    problems: list[str] = []
+    reports: list[SectionReport] = []
+    built: dict[type, Any] = {}
+    for kind in kinds:
+        values: dict[str, Any] = {}
+        entries: list[Entry] = []
+        broken = False
+        for f in dataclasses.fields(kind):
+            if f.name in names_seen:
+                raise TypeError(f"{f.name} est déclaré par {names_seen[f.name].__name__} et {kind.__name__}")
+            names_seen[f.name] = kind
+            spec = spec_of(f)
+            if spec is None:
+                if f.name in overrides:
+                    values[f.name] = overrides[f.name]
+                continue
+            raw = env.get(spec.env)
+            given = raw is not None and not (spec.blank_is_default and raw.strip() == "")
+            problem = ""
+            if f.name in overrides:
+                value = overrides[f.name]
+            elif given:
+                assert raw is not None
+                try:
+                    value = spec.parse(raw)
+                except Invalid as exc:
+                    shown = "********" if spec.secret else _quote(raw)
+                    problem = f"{spec.env} : {exc}, reçu « {shown} »"
+                    problems.append(problem)
+                    entries.append(Entry(spec.env, shown, spec.doc, True, problem))
+                    broken = True
+                    continue
+            elif spec.derive is not None:
+                try:
+                    value = spec.derive(read)
+                except KeyError:  # what it derives from was refused, and already reported
+                    broken = True
+                    continue
+            else:
+                value = f.default
+            read[spec.env] = values[f.name] = value
+            entries.append(Entry(spec.env, _show(spec, value), spec.doc, given))
+        reports.append(SectionReport(getattr(kind, "title", kind.__name__), tuple(entries)))
+        if not broken:
+            built[kind] = kind(**values)
+    unknown = sorted(set(overrides) - set(names_seen))
+    if unknown:
+        raise TypeError(f"réglages inconnus : {', '.join(unknown)}")
+    settings = None
+    if not problems and len(built) == len(kinds):
+        settings = Settings(
+            app=built[AppSettings],
+            database=built[DatabaseSettings],
+            jobs=built[JobsSettings],
+            queue=built[QueueSettings],
+            storage=built[StorageSettings],
+            tracking=built[TrackingSettings],
+            channels={kind: built[kind] for kind in channels},
+        )
+    return Report(tuple(reports), tuple(problems), settings)
+
+
+@dataclass(frozen=True)
+class Settings:
+    app: AppSettings
+    database: DatabaseSettings
+    jobs: JobsSettings
+    queue: QueueSettings
+    storage: StorageSettings
+    tracking: TrackingSettings
+    # The channels' own sections, by class: `settings.section(PhoneSettings)`.
+    channels: Mapping[type, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, channels: Iterable[type] = (), **overrides: Any
+    ) -> Settings:
+        """Every section read from `env` (os.environ by default); SettingsError lists every problem.
+
+        `overrides` set fields by name to values already typed (tests)."""
+        report = inspect_env(env, channels, **overrides)
+        if report.settings is None:
+            raise SettingsError(report.problems)
+        return report.settings
+
+    def section(self, kind: type[S]) -> S:
+        """A section by its class: a channel's (`PhoneSettings`) or a core one (`QueueSettings`)."""
+        found = self.channels.get(kind) or next((c for c in self._core().values() if type(c) is kind), None)
+        if not isinstance(found, kind):
+            raise LookupError(f"section {kind.__name__} non chargée (absente de CHANNEL_SECTIONS ?)")
+        return found
+
+    def _core(self) -> dict[str, Any]:
+        return {
+            "app": self.app, "database": self.database, "jobs": self.jobs, "queue": self.queue,
+            "storage": self.storage, "tracking": self.tracking,
+        }  # fmt: skip
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with fields changed by name, whatever their section (tests)."""
+        core = self._core()
+        channels = dict(self.channels)
+        for name, value in changes.items():
+            for attribute, section in core.items():
+                if name in {f.name for f in dataclasses.fields(section)}:
+                    core[attribute] = dataclasses.replace(section, **{name: value})
+                    break
+            else:
+                for kind, section in channels.items():
+                    if name in {f.name for f in dataclasses.fields(section)}:
+                        channels[kind] = dataclasses.replace(section, **{name: value})
+                        break
+                else:
+                    raise TypeError(f"réglage inconnu : {name}")
+        return Settings(**core, channels=channels)
+
+    def resolved(self) -> Settings:
+        """Make the instance folder, and a secret kept there when SECRET_KEY is not set."""
+        instance = self.app.instance_path
+        instance.mkdir(parents=True, exist_ok=True)
+        return self if self.app.secret_key else self.replace(secret_key=_instance_secret(instance))
 
 
 def _instance_secret(instance: Path) -> str:
@@ -298,8 +606,8 @@ def _instance_secret(instance: Path) -> str:
 
     Production sets SECRET_KEY; this only spares a new user from inventing one.
     """
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    secret_path = instance / "secret_key"
+    if not secret_path.exists():
+        secret_path.write_text(secrets.token_hex(32))
+        secret_path.chmod(0o600)
+    return secret_path.read_text().strip()

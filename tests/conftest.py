@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 
 from contact_centre.app import create_app
+from contact_centre.channels import load_settings
 from contact_centre.domain.enums import Role
 from contact_centre.domain.people import StaffUser
-from contact_centre.domain.staff import create_token, create_user
 from contact_centre.runtime import Runtime
+from contact_centre.services.staff import create_token, create_user
 from contact_centre.settings import Settings
 from tests.support.backends import (
     Backend,
@@ -63,7 +64,8 @@ def backend(
 @pytest.fixture
 def settings(backend: Backend, tmp_path: Path) -> Settings:
     tag = uuid.uuid4().hex[:8]
-    return Settings(
+    return load_settings(
+        {},
         instance_path=tmp_path / "instance",
         database_url=backend.database_url,
         redis_url=backend.redis_url,

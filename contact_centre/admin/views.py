@@ -11,11 +11,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from contact_centre.domain.audit import record_event
-from contact_centre.domain.closures import ClosureDay, closure_days
+from contact_centre.domain.closures import closure_days
 from contact_centre.domain.enums import Role
+from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
-from contact_centre.web import roles_required
+from contact_centre.services.closures import add_closure, remove_closure
+from contact_centre.web.access import roles_required
+from contact_centre.web.errors import error_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN, Role.HEAD)
@@ -38,20 +40,11 @@ def closures() -> ResponseReturnValue:
     if form.validate_on_submit():
         day: date = form.day.data
         with rt.uow() as uow:
-            if uow.session.get(ClosureDay, day) is not None:
-                flash(_("Ce jour est déjà fermé."), "error")
+            try:
+                add_closure(uow, day, form.label.data or "", current_user.id)
+            except DomainError as exc:
+                flash(error_text(exc), "error")
             else:
-                uow.session.add(
-                    ClosureDay(day=day, label=form.label.data or "", created_by_id=current_user.id)
-                )
-                record_event(
-                    uow.session,
-                    actor_id=current_user.id,
-                    action="closure.added",
-                    entity_type="closure_day",
-                    entity_id=day.toordinal(),
-                    after={"day": day.isoformat(), "label": form.label.data},
-                )
                 uow.commit()
                 flash(_("Fermeture exceptionnelle ajoutée."), "info")
         return redirect(url_for("admin.closures"))
@@ -77,17 +70,7 @@ def delete_closure() -> ResponseReturnValue:
             flash(_("Date invalide."), "error")
             return redirect(url_for("admin.closures"))
         with runtime().uow() as uow:
-            row = uow.session.get(ClosureDay, day)
-            if row is not None:
-                uow.session.delete(row)
-                record_event(
-                    uow.session,
-                    actor_id=current_user.id,
-                    action="closure.removed",
-                    entity_type="closure_day",
-                    entity_id=day.toordinal(),
-                    before={"day": day.isoformat(), "label": row.label},
-                )
+            if remove_closure(uow, day, current_user.id):
                 uow.commit()
                 flash(_("Fermeture supprimée."), "info")
     return redirect(url_for("admin.closures"))

@@ -11,10 +11,10 @@ from sqlalchemy import text
 
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import DomainError
-from contact_centre.domain.intake import CitizenHints, InboundContact
-from contact_centre.domain.staff import user_for_token
 from contact_centre.runtime import runtime
-from contact_centre.web import domain_error_json, json_error
+from contact_centre.services.intake import CitizenHints, InboundContact
+from contact_centre.services.staff import user_for_token
+from contact_centre.web.errors import domain_error_json, json_error
 
 bp = Blueprint("api", __name__)
 
@@ -95,7 +95,7 @@ def create_contact() -> ResponseReturnValue:
         raise _bad(_("Contact vide : donnez au moins un objet, un texte ou un citoyen."))
     rt = runtime()
     with rt.uow() as uow:
-        recorded = rt.record_contact(
+        recorded = rt.intake.record(
             uow,
             InboundContact(
                 channel=Channel(channel),

@@ -14,9 +14,9 @@ from wtforms.validators import DataRequired, Length
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.enums import CONSOLE_ROLES, Role
-from contact_centre.domain.staff import authenticate
 from contact_centre.queue import presence
 from contact_centre.runtime import NAMESPACE, runtime
+from contact_centre.services.staff import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -68,7 +68,7 @@ def logout() -> ResponseReturnValue:
     rt = runtime()
     with rt.uow() as uow:
         sockets = presence.sids_of(uow.session, current_user.id)
-        presence.logged_out(uow, current_user.id, timedelta(seconds=rt.settings.claim_lease_seconds))
+        presence.logged_out(uow, current_user.id, timedelta(seconds=rt.settings.queue.claim_lease_seconds))
         user = uow.session.merge(current_user._get_current_object())
         user.session_version += 1  # every other session cookie of this user dies too
         record_event(

@@ -18,9 +18,9 @@ from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import N_, DomainError, InvalidInput
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
-from contact_centre.queue.serialise import item_to_dict
 from contact_centre.runtime import NAMESPACE, runtime
-from contact_centre.web import error_text
+from contact_centre.services.shapes import item_to_dict
+from contact_centre.web.errors import error_text
 
 PROCESS_NAME = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -58,7 +58,7 @@ class ConsoleNamespace(Namespace):
             return list(self.local_sids)
 
     def _lease(self) -> timedelta:
-        return timedelta(seconds=runtime().settings.claim_lease_seconds)
+        return timedelta(seconds=runtime().settings.queue.claim_lease_seconds)
 
     def on_connect(self, auth: Any = None) -> None:
         if not _allowed():

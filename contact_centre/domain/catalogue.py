@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow
+from contact_centre.domain.contact_details import fold_name
 from contact_centre.domain.enums import Entity
-from contact_centre.domain.identity import fold_name
 from contact_centre.domain.people import Service, StaffUser
 
 process_referents = Table(
@@ -70,3 +70,16 @@ def search_processes(session: Session, query: str, limit: int = 15) -> list[Proc
 
     rows.sort(key=rank)
     return rows[:limit]
+
+
+def active_processes(session: Session) -> list[Process]:
+    """The active processes, by service then title, with their service loaded."""
+    return list(
+        session.scalars(
+            select(Process)
+            .join(Service, Service.id == Process.service_id)
+            .where(Process.active.is_(True))
+            .options(joinedload(Process.service))
+            .order_by(Service.name, Process.title)
+        )
+    )

@@ -47,8 +47,3 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
-
-
-class Forbidden(DomainError):
-    code = "forbidden"
-    http_status = 403

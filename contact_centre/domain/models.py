@@ -1,15 +1,15 @@
 """Imports every table so Base.metadata is complete (Alembic, tests)."""
 
-from contact_centre.channels.counter.models import CounterTicket, TicketSequence
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.base import Base
 from contact_centre.domain.cases import Attachment, Contact, Note, ReferenceCounter, ServiceRequest
 from contact_centre.domain.catalogue import Process, process_referents
 from contact_centre.domain.closures import ClosureDay
+from contact_centre.domain.counter import CounterTicket, TicketSequence
 from contact_centre.domain.emails import MailboxState, OutboundMail
 from contact_centre.domain.letters import LetterPage, LetterScan
 from contact_centre.domain.people import ApiToken, Citizen, CitizenEmail, CitizenPhone, Service, StaffUser
-from contact_centre.queue.models import ConsoleConnection, QueueItem
+from contact_centre.domain.queue import ConsoleConnection, QueueItem
 
 __all__ = [
     "ApiToken",

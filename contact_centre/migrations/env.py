@@ -5,16 +5,16 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from contact_centre.db import make_engine
+from contact_centre.channels import load_settings
 from contact_centre.domain.models import Base
-from contact_centre.settings import Settings
+from contact_centre.infrastructure.db import make_engine
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("database_url") or Settings.from_env().resolved().database_url
+    return config.attributes.get("database_url") or load_settings().resolved().database.database_url
 
 
 def _run(connection: Connection) -> None:

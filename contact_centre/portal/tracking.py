@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from contact_centre.domain.tracking import key_matches, owner_confirms, public_view, tracking_key
 from contact_centre.runtime import runtime
+from contact_centre.services.tracking import key_matches, owner_confirms, public_view, tracking_key
 
 bp = Blueprint("tracking", __name__, url_prefix="/suivi")
 NOT_FOUND = (
@@ -30,7 +30,7 @@ def lookup() -> ResponseReturnValue:
     if request.method == "POST":
         rt = runtime()
         if owner_confirms(rt.session(), reference, request.form.get("contact", "")):
-            key = tracking_key(rt.settings.secret_key, reference)
+            key = tracking_key(rt.settings.app.secret_key, reference)
             return redirect(url_for("tracking.follow", reference=reference, cle=key))
         error = NOT_FOUND
     return render_template("portal/lookup.html", error=error, reference=reference), 400 if error else 200
@@ -39,7 +39,7 @@ def lookup() -> ResponseReturnValue:
 @bp.get("/<reference>")
 def follow(reference: str) -> ResponseReturnValue:
     rt = runtime()
-    if not key_matches(rt.settings.secret_key, reference, request.args.get("cle", "")):
+    if not key_matches(rt.settings.app.secret_key, reference, request.args.get("cle", "")):
         abort(404)
     found = public_view(rt.session(), reference)
     if found is None:

@@ -13,9 +13,9 @@ from contact_centre.domain.base import utcnow
 from contact_centre.domain.enums import AGENT_STATUS_LABELS, CONSOLE_ROLES, AgentStatus, QueueStatus
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import StaffUser
+from contact_centre.domain.queue import ConsoleConnection, QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import ConsoleConnection, QueueItem
 
 
 def agents(uow: UnitOfWork) -> list[dict[str, Any]]:

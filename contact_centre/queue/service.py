@@ -15,9 +15,9 @@ from contact_centre.domain.cases import Contact, ServiceRequest
 from contact_centre.domain.enums import CONSOLE_ROLES, Channel, QueueStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen, StaffUser, citizen_display_name, staff_display_name
+from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
-from contact_centre.queue.models import QueueItem
-from contact_centre.queue.serialise import ItemFields, fields_to_dict, item_to_dict
+from contact_centre.services.shapes import ItemFields, fields_to_dict, item_to_dict
 
 OPEN = (QueueStatus.WAITING, QueueStatus.CLAIMED)
 
@@ -387,12 +387,6 @@ def expire_leases(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
             _changed(uow, item)
             returned.append(item_id)
     return returned
-
-
-def publish_current(uow: UnitOfWork, item: QueueItem) -> None:
-    """For an item the caller holds as it stands in this transaction (just added, or loaded after
-    its last conditional update): its event is built without a reload or a flush."""
-    _announce(uow, item)
 
 
 def publish_update(uow: UnitOfWork, item: QueueItem) -> None:

@@ -10,7 +10,6 @@ import base64
 import json
 import re
 import threading
-from dataclasses import replace
 
 import pytest
 
@@ -40,7 +39,10 @@ class FakeSignalling:
             self._cond.notify_all()
         if data["type"] == "listen":
             claims = jwt_claims(data["payload"]["token"])
-            self.send("connected", {"region": "gll", "token": {"identity": claims["grants"]["identity"], "ttl": 3600}})
+            self.send(
+                "connected",
+                {"region": "gll", "token": {"identity": claims["grants"]["identity"], "ttl": 3600}},
+            )
         elif data["type"] == "register":
             self.send("ready", {})
 
@@ -59,8 +61,7 @@ def jwt_claims(token: str) -> dict:
 @pytest.fixture
 def browser_phone_app(app):
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings,
+    rt.settings = rt.settings.replace(
         twilio_account_sid=ACCOUNT,
         twilio_api_key="SK" + "1" * 32,
         twilio_api_secret="secret-de-test-" + "s" * 32,
@@ -81,9 +82,13 @@ def test_a_call_rings_in_the_browser_and_is_answered_and_hung_up(browser_phone_a
     add_user(browser_phone_app, "sophie", full_name="Sophie Marchal")
     signalling = FakeSignalling()
     page.route_web_socket(re.compile(r"^wss://[a-z0-9.-]+\.twilio\.com/"), signalling.attach)
-    page.route(re.compile(r"^https://[a-z0-9.-]+\.twilio\.com/"), lambda route: route.fulfill(status=200, body="{}"))
+    page.route(
+        re.compile(r"^https://[a-z0-9.-]+\.twilio\.com/"), lambda route: route.fulfill(status=200, body="{}")
+    )
     outside: list[str] = []
-    page.on("request", lambda r: r.url.startswith(served.url) or "twilio.com" in r.url or outside.append(r.url))
+    page.on(
+        "request", lambda r: r.url.startswith(served.url) or "twilio.com" in r.url or outside.append(r.url)
+    )
     page.context.grant_permissions(["microphone"], origin=served.url)
 
     with page.expect_response(re.compile(r"/console/api/phone/token$")) as token_response:
@@ -106,7 +111,9 @@ def test_a_call_rings_in_the_browser_and_is_answered_and_hung_up(browser_phone_a
             return offer.sdp;
         }"""
     )
-    signalling.send("invite", {"callsid": "CA" + "7" * 32, "sdp": offer, "parameters": {"From": "+33326693838"}})
+    signalling.send(
+        "invite", {"callsid": "CA" + "7" * 32, "sdp": offer, "parameters": {"From": "+33326693838"}}
+    )
     page.locator("#browser-phone[data-state='ringing']").wait_for()
     assert state.inner_text() == "Appel entrant sur le navigateur"
     page.get_by_role("button", name="Accepter l’appel").click()

@@ -21,7 +21,9 @@ def device(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 800})
+        context = browser.new_context(
+            locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 800}
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -93,5 +95,7 @@ def test_tickets_called_from_the_console_show_on_the_display(app, served, page, 
     kiosk.goto(f"{served.url}/counter/kiosk")
     assert "L’accueil est fermé." in kiosk.locator("#kiosk-closed").inner_text()
     assert kiosk.get_by_role("button").count() == 0
-    expected = ["Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]  # nobody waits
+    expected = [
+        "Failed to load resource: the server responded with a status of 404 (NOT FOUND)"
+    ]  # nobody waits
     assert page.errors == expected and kiosk.errors == [] and display.errors == []

@@ -19,14 +19,16 @@ from tests.support.mail_servers import USER
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
 
-def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(app, backend, settings, mailbox, tmp_path):
+def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(
+    app, backend, settings, mailbox, tmp_path
+):
     add_user(app, "sophie")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
         "DATABASE_URL": backend.database_url,
-        "SECRET_KEY": settings.secret_key,
+        "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "IMAP_HOST": "127.0.0.1",
         "IMAP_PORT": str(mailbox.imap_port),

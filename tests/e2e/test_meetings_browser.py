@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Channel
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
 from tests.conftest import PASSWORD, add_user
 from tests.support.axe import serious_violations
 

@@ -51,10 +51,10 @@ def two_processes(backend, settings, tmp_path) -> Iterator[list[str]]:
     env = os.environ | {
         "DATABASE_URL": backend.database_url,
         "REDIS_URL": backend.redis_url,
-        "SECRET_KEY": settings.secret_key,
+        "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SOCKETIO_CHANNEL": settings.socketio_channel,
-        "RQ_QUEUE": settings.rq_queue,
+        "SOCKETIO_CHANNEL": settings.jobs.socketio_channel,
+        "RQ_QUEUE": settings.jobs.rq_queue,
     }
     procs, urls = [], []
     try:

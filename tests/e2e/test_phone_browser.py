@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -26,8 +25,8 @@ def fake_twilio():
 
 def test_missed_call_is_called_back_from_the_panel(app, served, page, fake_twilio):
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings, twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake_twilio.url
+    rt.settings = rt.settings.replace(
+        twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake_twilio.url
     )
     rt.clock = lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     client = app.test_client()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from contact_centre.domain.cases import Contact
-from contact_centre.domain.citizens import CitizenDetails, create_citizen
+from contact_centre.services.citizens import CitizenDetails, create_citizen
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.fake_twilio import start_fake_twilio
@@ -33,8 +32,8 @@ def twilio_post(base: str, path: str, form: dict[str, str]) -> requests.Response
 def test_incoming_waiting_answered_completed_and_logged(app, rt, served):
     fake = start_fake_twilio()
     try:
-        rt.settings = replace(
-            rt.settings, twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake.url
+        rt.settings = rt.settings.replace(
+            twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake.url
         )
         rt.clock = lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         with rt.new_uow() as uow:

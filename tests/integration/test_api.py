@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from contact_centre.app import create_app
+from contact_centre.channels import load_settings
 from contact_centre.domain.cases import Contact
-from contact_centre.queue.models import QueueItem
-from contact_centre.settings import Settings
+from contact_centre.domain.queue import QueueItem
 from tests.conftest import add_token, add_user
 
 
@@ -120,7 +120,8 @@ def test_healthz_reports_database_and_jobs(app, backend):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path):
-    settings = Settings(
+    settings = load_settings(
+        {},
         instance_path=tmp_path,
         database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
         secret_key="x",

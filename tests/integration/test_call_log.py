@@ -16,7 +16,10 @@ from tests.support.clients import ConsoleClient, login
 def cells(html: str) -> list[list[str]]:
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [
-        [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", cell))).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        [
+            re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", cell))).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 
@@ -40,7 +43,9 @@ def test_a_day_of_calls_answered_abandoned_and_voicemail(phone_app, served):  # 
     assert console.call("queue:claim", {"item_id": item["id"]})["ok"]
     console.disconnect()
     assert http.post(f"{served.url}/console/api/phone/items/{item['id']}/answer", json={}).status_code == 200
-    signed_post(twilio, "/phone/queue-result", call("CA02") | {"QueueResult": "redirected", "QueueTime": "72"})
+    signed_post(
+        twilio, "/phone/queue-result", call("CA02") | {"QueueResult": "redirected", "QueueTime": "72"}
+    )
     signed_post(twilio, "/phone/status", call("CA02") | {"CallStatus": "completed", "CallDuration": "260"})
 
     # 18:00 — closed: a voicemail of 17 s.

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from contact_centre.domain.catalogue import Process, search_processes
-from contact_centre.domain.catalogue_import import CatalogueError, import_processes, import_referents
 from contact_centre.domain.people import StaffUser
+from contact_centre.services.catalogue_import import CatalogueError, import_processes, import_referents
 from tests.support.factories import processes_csv, referents_csv
 
 

@@ -15,12 +15,12 @@ from tests.support.factories import processes_csv, referents_csv
 @pytest.fixture
 def run(settings, tmp_path):
     env = {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SECRET_KEY": settings.secret_key,
+        "DATABASE_URL": settings.database.database_url,
+        "REDIS_URL": settings.jobs.redis_url,
+        "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "cli-instance"),
-        "SOCKETIO_CHANNEL": settings.socketio_channel,
-        "RQ_QUEUE": settings.rq_queue,
+        "SOCKETIO_CHANNEL": settings.jobs.socketio_channel,
+        "RQ_QUEUE": settings.jobs.rq_queue,
     }
 
     def invoke(*args: str, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contact_centre.domain.enums import Role
-from contact_centre.domain.intake import CitizenHints, IncomingAttachment
+from contact_centre.services.intake import CitizenHints, IncomingAttachment
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import inbound, load_catalogue

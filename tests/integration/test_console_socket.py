@@ -104,12 +104,11 @@ def test_agent_status_is_broadcast(two_consoles):
 
 
 def test_items_of_a_disconnected_ambassador_return_after_the_lease(app, served, settings):
-    from dataclasses import replace
 
     from contact_centre.app import start_sweeper
 
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(settings, claim_lease_seconds=1, sweep_interval_seconds=1)
+    rt.settings = settings.replace(claim_lease_seconds=1, sweep_interval_seconds=1)
     stop = start_sweeper(app)
     try:
         add_user(app, "sophie", full_name="Sophie Marchal")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,11 +11,11 @@ import requests
 import socketio
 from sqlalchemy import func, select
 
-from contact_centre.channels.counter.models import CounterTicket, TicketStatus
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
+from contact_centre.domain.counter import CounterTicket, TicketStatus
 from contact_centre.domain.enums import Channel
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login
 from tests.support.factories import inbound
@@ -58,7 +57,8 @@ def number_on(ticket_page: requests.Response) -> str:
 def counts(rt) -> tuple[int, int, int]:
     with rt.new_uow() as uow:
         return tuple(
-            uow.session.scalar(select(func.count()).select_from(table)) for table in (CounterTicket, Contact, QueueItem)
+            uow.session.scalar(select(func.count()).select_from(table))
+            for table in (CounterTicket, Contact, QueueItem)
         )  # type: ignore[return-value]
 
 
@@ -122,7 +122,10 @@ def test_call_next_by_priority_then_age_recall_and_no_show(rt, served, desk):
     at(rt, TUESDAY_10H + timedelta(minutes=4))
     kiosk.tap("prioritaire")  # later, but a priority visitor
     no_desk = desk.post(f"{url}/call-next", json={})
-    assert no_desk.status_code == 400 and no_desk.json()["error"]["message"] == "Choisissez d'abord votre guichet."
+    assert (
+        no_desk.status_code == 400
+        and no_desk.json()["error"]["message"] == "Choisissez d'abord votre guichet."
+    )
 
     at(rt, TUESDAY_10H + timedelta(minutes=6))
     called = desk.post(f"{url}/call-next", json={"desk": "Guichet 2"}).json()
@@ -173,7 +176,9 @@ def test_two_desks_calling_at_once_get_different_tickets(app, rt, served, desk):
         start.wait()
         results[name] = http.post(f"{served.url}/console/api/counter/call-next", json={"desk": where}).json()
 
-    threads = [threading.Thread(target=call, args=a) for a in (("s", desk, "Guichet 1"), ("n", nadia, "Guichet 2"))]
+    threads = [
+        threading.Thread(target=call, args=a) for a in (("s", desk, "Guichet 1"), ("n", nadia, "Guichet 2"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -184,7 +189,7 @@ def test_two_desks_calling_at_once_get_different_tickets(app, rt, served, desk):
 
 
 def test_a_device_key_keeps_the_kiosk_and_the_display_to_the_town_halls_devices(rt, served):
-    rt.settings = replace(rt.settings, counter_device_key="cle-de-la-borne")
+    rt.settings = rt.settings.replace(counter_device_key="cle-de-la-borne")
     at(rt, TUESDAY_10H)
     outsider = requests.Session()
     assert outsider.get(f"{served.url}/counter/kiosk").status_code == 403
@@ -212,4 +217,7 @@ def test_a_counter_visit_without_a_kiosk_ticket_is_claimed_like_any_item(rt, ser
     with rt.new_uow() as uow:
         ticket_item = uow.session.scalar(select(CounterTicket.queue_item_id))
     refused = desk.post(f"{served.url}/console/api/counter/items/{ticket_item}/call", json={})
-    assert refused.status_code == 400 and refused.json()["error"]["message"] == "Choisissez d'abord votre guichet."
+    assert (
+        refused.status_code == 400
+        and refused.json()["error"]["message"] == "Choisissez d'abord votre guichet."
+    )

@@ -21,12 +21,12 @@ from tests.support.mail_servers import PASSWORD, USER
 @pytest.fixture
 def env(settings, tmp_path, mailbox):
     return {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SECRET_KEY": settings.secret_key,
+        "DATABASE_URL": settings.database.database_url,
+        "REDIS_URL": settings.jobs.redis_url,
+        "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "cli-instance"),
-        "SOCKETIO_CHANNEL": settings.socketio_channel,
-        "RQ_QUEUE": settings.rq_queue,
+        "SOCKETIO_CHANNEL": settings.jobs.socketio_channel,
+        "RQ_QUEUE": settings.jobs.rq_queue,
         "IMAP_HOST": "127.0.0.1",
         "IMAP_PORT": str(mailbox.imap_port),
         "IMAP_SECURITY": "none",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from email.message import EmailMessage
 
 import pytest
@@ -17,8 +16,8 @@ from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.emails import MailboxState
 from contact_centre.domain.enums import Direction, QueueStatus
-from contact_centre.domain.unit_of_work import RecordingPublisher
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
+from contact_centre.infrastructure.publishing import RecordingPublisher
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.mail_servers import ADDRESS, drain_jobs
@@ -197,7 +196,7 @@ def test_automatic_mail_is_recorded_and_never_answered(mail_app, rt, mailbox, sm
 
 
 def test_loop_protection_blocks_the_automatic_message_past_the_limit(mail_app, rt, mailbox, smtp_sink):
-    rt.settings = replace(rt.settings, email_auto_limit=2)
+    rt.settings = rt.settings.replace(email_auto_limit=2)
     for n in range(3):
         mailbox.deliver(message(f"Message {n}"))
     mailbox.deliver(message("Autre citoyen", sender="claire@example.fr"))
@@ -275,18 +274,18 @@ def test_bad_input_each_has_an_outcome_and_nothing_is_lost(mail_app, rt, mailbox
     assert sans.payload["acknowledgement"]["reason"] == "expéditeur sans adresse valide"
     assert [(a.filename, a.size) for a in got["Chemins"].attachments] == [("passwd", 10), ("vide.bin", 0)]
     stored = rt.storage.path(got["Chemins"].attachments[0].storage_key)
-    assert rt.settings.attachments_dir.resolve() in stored.parents
+    assert rt.settings.storage.attachments_dir.resolve() in stored.parents
     assert got["Script"].body == "Coucou"
     assert "script" not in got["Script"].payload["html"] and "onerror" not in got["Script"].payload["html"]
     assert len(items(rt)) == 6
 
 
 def test_a_processed_folder_receives_the_messages_and_originals_can_be_deleted(mail_app, rt, mailbox):
-    rt.settings = replace(rt.settings, imap_processed_folder="Traites")
+    rt.settings = rt.settings.replace(imap_processed_folder="Traites")
     mailbox.deliver(message("Déplacé"))
     assert fetch(mail_app) == 1
     assert mailbox.flags() == {} and len(mailbox.flags("Traites")) == 1
-    rt.settings = replace(rt.settings, imap_processed_folder="", imap_keep_originals=False)
+    rt.settings = rt.settings.replace(imap_processed_folder="", imap_keep_originals=False)
     mailbox.deliver(message("Supprimé"))
     assert fetch(mail_app) == 1
     assert mailbox.flags() == {}
@@ -296,7 +295,7 @@ def test_a_processed_folder_receives_the_messages_and_originals_can_be_deleted(m
 
 
 def test_a_uidvalidity_change_rescans_without_duplicates(mail_app, rt, mailbox):
-    rt.settings = replace(rt.settings, imap_keep_originals=True)
+    rt.settings = rt.settings.replace(imap_keep_originals=True)
     mailbox.deliver(message("Avant"))
     assert fetch(mail_app) == 1
     with mailbox.client() as client:  # another client takes our mark off, as a rebuilt mailbox would
@@ -313,7 +312,7 @@ def test_a_uidvalidity_change_rescans_without_duplicates(mail_app, rt, mailbox):
 
 
 def test_the_server_stopped_and_restarted_in_the_middle_of_a_batch(mail_app, rt, mailbox, caplog):
-    rt.settings = replace(rt.settings, imap_batch_size=4, email_auto_ack=False)
+    rt.settings = rt.settings.replace(imap_batch_size=4, email_auto_ack=False)
     for n in range(12):
         mailbox.deliver(message(f"Message {n:02d}"))
     seen: list[int] = []

@@ -3,7 +3,6 @@ request exists, ambassadors' replies, failures shown; and replies threading back
 
 from __future__ import annotations
 
-from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -12,9 +11,9 @@ from sqlalchemy import select
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Direction, QueueStatus
-from contact_centre.domain.service_requests import RequestDraft, create_request_from_item
+from contact_centre.domain.queue import QueueItem
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
+from contact_centre.services.service_requests import RequestDraft, create_request_from_item
 from tests.conftest import PASSWORD, add_user
 from tests.integration.test_email_ingest import contacts, fetch, message
 from tests.support.clients import login
@@ -128,7 +127,7 @@ def test_console_reply_with_attachments_a_failed_send_shown_and_sent_again(
     mail_app, rt, mailbox, smtp_sink, served
 ):
     sophie = add_user(mail_app, "sophie")
-    rt.settings = replace(rt.settings, email_auto_ack=False)
+    rt.settings = rt.settings.replace(email_auto_ack=False)
     injected = (
         b"From: Jean Dupont <jean.dupont@example.fr>\r\nTo: mairie@ville.example\r\n"
         b"Subject: =?utf-8?q?Bonjour=0D=0ABcc:_victime@example.fr?=\r\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,8 +52,7 @@ def use_tls(
 ) -> None:
     """The app wired to the TLS servers, both ways in `security`, trusting the CA files given."""
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings,
+    rt.settings = rt.settings.replace(
         imap_host="127.0.0.1",
         imap_port=mailbox.imaps_port if security == "ssl" else mailbox.imap_port,
         imap_security=security,

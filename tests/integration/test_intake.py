@@ -11,8 +11,8 @@ from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Attachment, Contact
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import InvalidInput
-from contact_centre.domain.intake import IncomingAttachment
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
+from contact_centre.services.intake import IncomingAttachment
 from tests.support.factories import inbound
 
 
@@ -47,11 +47,11 @@ def test_simultaneous_retries_of_one_external_id_record_one_contact(app, rt):
 
 
 def test_an_oversized_attachment_is_refused_before_anything_is_written(app, rt, settings):
-    too_big = IncomingAttachment("scan.pdf", "application/pdf", b"x" * (settings.max_attachment_bytes + 1))
+    too_big = IncomingAttachment("scan.pdf", "application/pdf", b"x" * (settings.storage.max_attachment_bytes + 1))
     with rt.new_uow() as uow, pytest.raises(InvalidInput, match=r"« scan\.pdf » dépasse la taille maximale"):
         inbound(rt, uow, Channel.MAIL, attachments=(too_big,))
     assert _counts(rt) == (0, 0, 0)
-    assert not settings.attachments_dir.exists() or not any(settings.attachments_dir.rglob("*"))
+    assert not settings.storage.attachments_dir.exists() or not any(settings.storage.attachments_dir.rglob("*"))
 
 
 def test_an_unknown_explicit_reference_is_refused(app, rt):
@@ -77,5 +77,5 @@ def test_attachments_are_stored_outside_the_database_under_generated_names(app, 
         key, filename = attachment.storage_key, attachment.filename
     stored = rt.storage.path(key)
     assert stored.read_bytes() == b"bonjour"
-    assert settings.attachments_dir.resolve() in stored.parents
+    assert settings.storage.attachments_dir.resolve() in stored.parents
     assert "passwd" not in key and filename == "../../etc/passwd"

@@ -9,7 +9,7 @@ import pytest
 from rq import SimpleWorker
 
 from contact_centre.domain.enums import QueueStatus
-from contact_centre.jobs.runner import InProcessJobs, RQJobs
+from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs
 from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,8 +12,8 @@ from contact_centre.domain.audit import timeline
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.sla import sla_due_at
 from contact_centre.queue import service as queue
-from contact_centre.queue.sla import sla_due_at
 from tests.conftest import PASSWORD, add_user
 from tests.support import letters as scans
 from tests.support.clients import login
@@ -24,7 +23,7 @@ LIMIT = 400_000
 
 @pytest.fixture
 def settings(settings):
-    return replace(settings, mail_scan_max_bytes=LIMIT, mail_scan_max_pages=5)
+    return settings.replace(mail_scan_max_bytes=LIMIT, mail_scan_max_pages=5)
 
 
 @pytest.fixture

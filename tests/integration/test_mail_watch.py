@@ -27,7 +27,7 @@ class Crash(BaseException):
 
 @pytest.fixture
 def settings(settings):
-    return replace(settings, mail_scan_settle_seconds=0, mail_scan_max_pages=5)
+    return settings.replace(mail_scan_settle_seconds=0, mail_scan_max_pages=5)
 
 
 def _drop(folder: Path, name: str, data: bytes, age: float) -> bytes:
@@ -153,13 +153,13 @@ def test_contact_centre_mail_watch_once(settings, rt, tmp_path):
     _drop(inbox, "lettre.jpg", scans.jpeg(["Bonjour, je signale un nid-de-poule."]), age=30)
     _drop(inbox, "lettre.tiff", scans.png(["Un PNG nommé TIFF."]), age=20)
     env = {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SECRET_KEY": settings.secret_key,
+        "DATABASE_URL": settings.database.database_url,
+        "REDIS_URL": settings.jobs.redis_url,
+        "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "cli-instance"),
-        "ATTACHMENTS_DIR": str(settings.attachments_dir),
-        "SOCKETIO_CHANNEL": settings.socketio_channel,
-        "RQ_QUEUE": settings.rq_queue,
+        "ATTACHMENTS_DIR": str(settings.storage.attachments_dir),
+        "SOCKETIO_CHANNEL": settings.jobs.socketio_channel,
+        "RQ_QUEUE": settings.jobs.rq_queue,
         "MAIL_SCAN_SETTLE_SECONDS": "0",
         "MAIL_SCAN_QUARANTINE_DIR": str(tmp_path / "rejets"),
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 import re
-from dataclasses import replace
 
 import pytest
 import requests
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 
 from contact_centre.domain.cases import Attachment, Contact
 from contact_centre.domain.enums import Channel, Role
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
 from tests.conftest import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login
 from tests.support.factories import load_catalogue
@@ -25,8 +24,8 @@ PHOTO_LIMIT = 60_000
 @pytest.fixture
 def settings(settings):
     # The whole request may be 1 MiB more than MAX_ATTACHMENT_BYTES: small enough to exceed in a test.
-    return replace(
-        settings, patrol_max_photo_bytes=PHOTO_LIMIT, patrol_max_photos=2, max_attachment_bytes=100_000
+    return settings.replace(
+        patrol_max_photo_bytes=PHOTO_LIMIT, patrol_max_photos=2, max_attachment_bytes=100_000
     )
 
 
@@ -84,7 +83,7 @@ def counts(rt) -> tuple[int, int, int]:
 
 
 def stored_files(settings) -> list:
-    root = settings.attachments_dir
+    root = settings.storage.attachments_dir
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -29,8 +28,8 @@ def fake_twilio():
 @pytest.fixture
 def phone_app(app, fake_twilio):
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings, twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake_twilio.url
+    rt.settings = rt.settings.replace(
+        twilio_auth_token=TOKEN, twilio_account_sid=ACCOUNT, twilio_api_base_url=fake_twilio.url
     )
     rt.clock = lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     return app
@@ -190,8 +189,7 @@ def test_browser_calls_get_a_signed_voice_token(phone_app, served):
     unconfigured = http.get(f"{served.url}/console/api/phone/token")
     assert unconfigured.status_code == 503 and "pas configurés" in unconfigured.json()["error"]["message"]
     rt = phone_app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings,
+    rt.settings = rt.settings.replace(
         twilio_api_key="SK" + "1" * 32,
         twilio_api_secret="secret-api-de-test-assez-long-32-octets",
         twilio_twiml_app_sid="AP" + "2" * 32,
@@ -287,7 +285,7 @@ def test_a_configured_transcriber_runs_as_a_job_and_stores_the_text(
 
     monkeypatch.setitem(transcription.TRANSCRIBERS, "echo", EchoTranscriber)
     rt = phone_app.extensions["espace_citoyen"]
-    rt.settings = replace(rt.settings, phone_transcriber="echo")
+    rt.settings = rt.settings.replace(phone_transcriber="echo")
     rt.clock = lambda: datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
     client = phone_app.test_client()
     signed_post(client, "/phone/voice", call(sid="CA0005"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -20,7 +19,7 @@ TOKEN = "jeton-de-demonstration"
 @pytest.fixture
 def console(app, served):
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(rt.settings, twilio_auth_token=TOKEN)
+    rt.settings = rt.settings.replace(twilio_auth_token=TOKEN)
     add_user(app, "sophie")
     client = ConsoleClient().connect(served.url, login(served.url, "sophie", PASSWORD))
     client.wait_for("queue:snapshot")

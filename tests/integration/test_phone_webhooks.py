@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -12,9 +11,9 @@ from twilio.request_validator import RequestValidator
 
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.cases import Contact
-from contact_centre.domain.citizens import CitizenDetails, create_citizen
+from contact_centre.domain.queue import QueueItem
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
+from contact_centre.services.citizens import CitizenDetails, create_citizen
 
 TOKEN = "twilio-auth-token-de-test"
 BASE = "http://localhost"
@@ -29,7 +28,7 @@ WHIT_MONDAY = datetime(2026, 5, 25, 8, 0, tzinfo=UTC)
 @pytest.fixture
 def phone(app):
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(rt.settings, twilio_auth_token=TOKEN)
+    rt.settings = rt.settings.replace(twilio_auth_token=TOKEN)
     return app
 
 

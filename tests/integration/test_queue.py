@@ -13,12 +13,13 @@ from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.enums import Channel, QueueStatus
 from contact_centre.domain.errors import Conflict, InvalidInput
-from contact_centre.domain.unit_of_work import RecordingPublisher, UnitOfWork
+from contact_centre.domain.queue import QueueItem
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.infrastructure.publishing import RecordingPublisher
 from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
-from contact_centre.queue.serialise import item_to_dict
+from contact_centre.services.shapes import item_to_dict
 from tests.conftest import add_user
 from tests.support.factories import inbound
 

@@ -9,19 +9,19 @@ from sqlalchemy import select
 
 from contact_centre.domain.audit import timeline
 from contact_centre.domain.cases import ServiceRequest
-from contact_centre.domain.citizens import CitizenDetails, create_citizen, search_citizens
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import Conflict, InvalidInput, NotFound
-from contact_centre.domain.intake import CitizenHints
 from contact_centre.domain.references import next_reference
-from contact_centre.domain.service_requests import (
+from contact_centre.queue import handling
+from contact_centre.queue import service as queue
+from contact_centre.services.citizens import CitizenDetails, create_citizen, search_citizens
+from contact_centre.services.intake import CitizenHints
+from contact_centre.services.service_requests import (
     RequestDraft,
     attach_item_to_request,
     create_request_from_item,
     request_by_reference,
 )
-from contact_centre.queue import handling
-from contact_centre.queue import service as queue
 from tests.conftest import add_user
 from tests.support.factories import inbound, load_catalogue
 

@@ -7,11 +7,11 @@ import re
 import pytest
 import requests
 
-from contact_centre.domain.citizens import CitizenDetails, create_citizen
-from contact_centre.domain.intake import CitizenHints
-from contact_centre.domain.service_requests import RequestDraft, create_request_from_item
-from contact_centre.domain.tracking import tracking_key
 from contact_centre.queue import service as queue
+from contact_centre.services.citizens import CitizenDetails, create_citizen
+from contact_centre.services.intake import CitizenHints
+from contact_centre.services.service_requests import RequestDraft, create_request_from_item
+from contact_centre.services.tracking import tracking_key
 from tests.conftest import add_user
 from tests.support.clients import csrf_from
 from tests.support.factories import inbound, load_catalogue
@@ -26,7 +26,9 @@ def open_request(app, rt) -> str:
                                            phones=("06 12 34 56 78",)), None)  # fmt: skip
         item_id = inbound(rt, uow, citizen=CitizenHints(email="jean@example.fr")).queue_item_id
         queue.claim(uow, item_id, user.id)
-        request = create_request_from_item(uow, item_id, RequestDraft("P-0003"), user.id, rt.calendar(uow.session))
+        request = create_request_from_item(
+            uow, item_id, RequestDraft("P-0003"), user.id, rt.calendar(uow.session)
+        )
         uow.commit()
         return request.reference
 
@@ -37,11 +39,14 @@ def reference(app, rt) -> str:
 
 
 def test_the_keyed_link_shows_the_request_and_nothing_opens_without_it(rt, served, reference):
-    key = tracking_key(rt.settings.secret_key, reference)
+    key = tracking_key(rt.settings.app.secret_key, reference)
     page = requests.get(f"{served.url}/suivi/{reference}", params={"cle": key}, timeout=10)
     assert page.status_code == 200
     assert re.search(r'id="tracking-status">Nouvelle<', page.text) and "Processus n°3" in page.text
-    assert page.headers["Cache-Control"] == "private, no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert (
+        page.headers["Cache-Control"] == "private, no-store"
+        and page.headers["Referrer-Policy"] == "no-referrer"
+    )
     for params in ({}, {"cle": "0" * 20}, {"cle": tracking_key("un-autre-secret", reference)}):
         assert requests.get(f"{served.url}/suivi/{reference}", params=params, timeout=10).status_code == 404
     # The next reference exists or not: the answer is the same 404.
@@ -56,7 +61,9 @@ def test_without_the_link_the_reference_and_a_known_contact_detail_open_it(rt, s
     found = http.post(f"{served.url}/suivi/", data={"reference": reference.lower(), "contact": given,
                       "csrf_token": csrf_from(form)}, allow_redirects=False, timeout=10)  # fmt: skip
     assert found.status_code == 302
-    assert found.headers["Location"].endswith(f"/suivi/{reference}?cle={tracking_key(rt.settings.secret_key, reference)}")
+    assert found.headers["Location"].endswith(
+        f"/suivi/{reference}?cle={tracking_key(rt.settings.app.secret_key, reference)}"
+    )
 
 
 @pytest.mark.parametrize("given", ["autre@example.fr", "06 00 00 00 00", "n'importe quoi", ""])
@@ -66,4 +73,6 @@ def test_a_wrong_contact_detail_or_reference_tells_nothing(rt, served, reference
     for ref in (reference, "GRC-2020-999999", "pas une référence"):
         refused = http.post(f"{served.url}/suivi/", data={"reference": ref, "contact": given, "csrf_token": csrf},
                             allow_redirects=False, timeout=10)  # fmt: skip
-        assert refused.status_code == 400 and "Aucune demande ne correspond à ces informations." in refused.text
+        assert (
+            refused.status_code == 400 and "Aucune demande ne correspond à ces informations." in refused.text
+        )

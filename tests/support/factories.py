@@ -5,16 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from contact_centre.domain.catalogue_import import (
+from contact_centre.domain.enums import Channel
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.runtime import Runtime
+from contact_centre.services.catalogue_import import (
     PROCESS_COLUMNS,
     REFERENT_COLUMNS,
     import_processes,
     import_referents,
 )
-from contact_centre.domain.enums import Channel
-from contact_centre.domain.intake import CitizenHints, InboundContact, RecordedContact
-from contact_centre.domain.unit_of_work import UnitOfWork
-from contact_centre.runtime import Runtime
+from contact_centre.services.intake import CitizenHints, InboundContact, RecordedContact
 
 SERVICES = [("Voirie", "ville"), ("Action sociale", "ccas"), ("Collecte des déchets", "agglo")]
 
@@ -68,6 +68,6 @@ def inbound(
     contact = InboundContact(
         channel=channel, **{"citizen": CitizenHints(name="Jean Dupont"), "subject": "Test"} | kwargs
     )  # type: ignore[arg-type]
-    recorded = rt.record_contact(uow, contact)
+    recorded = rt.intake.record(uow, contact)
     uow.commit()
     return recorded

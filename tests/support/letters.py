@@ -15,10 +15,10 @@ from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import ServiceRequest
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.references import next_reference
-from contact_centre.domain.service_requests import RequestDraft, create_request_from_item
-from contact_centre.jobs.runner import InProcessJobs, RQJobs
+from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs
 from contact_centre.queue import service as queue
 from contact_centre.runtime import Runtime
+from contact_centre.services.service_requests import RequestDraft, create_request_from_item
 from tests.support.factories import inbound, load_catalogue
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

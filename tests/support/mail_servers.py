@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
@@ -30,7 +30,7 @@ from flask import Flask
 from imapclient import IMAPClient
 from rq import SimpleWorker
 
-from contact_centre.jobs.runner import InProcessJobs, RQJobs
+from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs
 from contact_centre.runtime import Runtime
 from tests.support.backends import IN_CI, unavailable
 
@@ -454,8 +454,7 @@ def starttls_smtp_sink(_starttls_smtp_server: SmtpSink) -> SmtpSink:
 def mail_app(app: Flask, mailbox: Dovecot, smtp_sink: SmtpSink) -> Flask:
     """The test app wired to the private Dovecot and the SMTP sink, retries without waiting."""
     rt = app.extensions["espace_citoyen"]
-    rt.settings = replace(
-        rt.settings,
+    rt.settings = rt.settings.replace(
         imap_host="127.0.0.1",
         imap_port=mailbox.imap_port,
         imap_security="none",

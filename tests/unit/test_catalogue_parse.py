@@ -1,7 +1,7 @@
 import pytest
 
-from contact_centre.domain.catalogue_import import CatalogueError, parse_processes
 from contact_centre.domain.enums import Entity
+from contact_centre.services.catalogue_import import CatalogueError, parse_processes
 
 HEADER = "code,title,description,keywords,service,entity,referents,commitment_days,patroller_visit,documents,response_template,active\n"
 

@@ -6,10 +6,10 @@ from email.message import EmailMessage
 
 import pytest
 
+from contact_centre.channels import load_settings
 from contact_centre.channels.email.automatic import automatic_reason
 from contact_centre.channels.email.compose import build_email, references, reply_subject
 from contact_centre.channels.email.parse import fingerprint, parse_message, safe_filename
-from contact_centre.settings import Settings
 
 LIMITS = {"max_attachment_bytes": 1000, "max_message_bytes": 100_000}
 CRLF = b"\r\n"
@@ -174,6 +174,7 @@ def test_attachment_names_in_every_encoding_mailers_use(disposition: bytes):
     assert [a.filename for a in p.attachments] == ["Reçu été.pdf"]
     assert p.text == "bonjour"
 
+
 def test_redelivery_has_the_same_fingerprint():
     body = b"From: a@example.fr\r\nSubject: s\r\n\r\nx\r\n"
     first = b"Return-Path: <a@example.fr>\r\nReceived: by mx1; Mon\r\n\tcontinued\r\n" + body
@@ -223,7 +224,7 @@ def test_reply_subjects_are_one_line_and_carry_the_reference():
 
 
 def test_built_messages_thread_and_say_they_are_automatic():
-    settings = Settings(mail_from="mairie@ville.example", mail_from_name="Espace Citoyen")
+    settings = load_settings({}, mail_from="mairie@ville.example", mail_from_name="Espace Citoyen")
     msg = build_email(
         settings,
         to="jean@example.fr",

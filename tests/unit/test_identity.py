@@ -1,6 +1,6 @@
 import pytest
 
-from contact_centre.domain.identity import (
+from contact_centre.domain.contact_details import (
     InvalidContactDetail,
     fold_name,
     format_phone_national,

@@ -93,21 +93,23 @@ def test_ocr_output_is_tidied():
 def test_scanned_mail_settings(tmp_path):
     from pathlib import Path
 
-    from contact_centre.settings import Settings, SettingsError
+    from contact_centre.channels import load_settings
+    from contact_centre.channels.mail.config import MailSettings
+    from contact_centre.settings import SettingsError
 
-    defaults = Settings.from_env({"INSTANCE_PATH": str(tmp_path)})
+    defaults = load_settings({"INSTANCE_PATH": str(tmp_path)}).section(MailSettings)
     assert defaults.mail_scan_dir == tmp_path / "courrier" and defaults.mail_scan_processed_dir is None
     assert (defaults.ocr_lang, defaults.ocr_dpi, defaults.ocr_threads) == ("fra", 300, 1)
     assert defaults.mail_scan_max_bytes == 20 * 1024 * 1024
-    custom = Settings.from_env({
+    custom = load_settings({
         "MAIL_SCAN_DIR": "/srv/scan", "MAIL_SCAN_PROCESSED_DIR": "/srv/ok", "MAIL_SCAN_QUARANTINE_DIR": "/srv/ko",
         "MAIL_SCAN_MAX_BYTES": "1000", "OCR_LANG": "fra+eng", "OCR_DPI": "200",
-    })  # fmt: skip
+    }).section(MailSettings)  # fmt: skip
     assert (custom.mail_scan_dir, custom.mail_scan_processed_dir, custom.mail_scan_quarantine_dir) == (
         Path("/srv/scan"),
         Path("/srv/ok"),
         Path("/srv/ko"),
     )
     assert (custom.mail_scan_max_bytes, custom.ocr_lang, custom.ocr_dpi) == (1000, "fra+eng", 200)
-    with pytest.raises(SettingsError, match="OCR_DPI doit être un entier"):
-        Settings.from_env({"OCR_DPI": "haute"})
+    with pytest.raises(SettingsError, match="OCR_DPI : un entier entre 50 et 1200 est attendu"):
+        load_settings({"OCR_DPI": "haute"})

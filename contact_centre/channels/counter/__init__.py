@@ -1,1 +1,17 @@
 """Counter: kiosk tickets, the waiting-room display, visits handled at a desk."""
+
+from __future__ import annotations
+
+from contact_centre.web.plugin import ChannelPlugin
+
+
+def plugin() -> ChannelPlugin:
+    from contact_centre.channels.counter import actions, pages
+    from contact_centre.channels.counter.display import CounterDisplayNamespace
+
+    return ChannelPlugin(
+        name="counter",
+        pages=(pages.bp,),  # kiosk and waiting-room display
+        console_api=(actions.bp,),  # call next, call, recall, no-show
+        namespaces=(CounterDisplayNamespace,),
+    )

@@ -8,29 +8,21 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from contact_centre.channels.counter import service
-from contact_centre.channels.counter.display import announce
-from contact_centre.channels.counter.models import CounterTicket
-from contact_centre.channels.counter.reasons import load_reasons, reason_by_code
-from contact_centre.domain.enums import CONSOLE_ROLES
-from contact_centre.domain.errors import DomainError
+from contact_centre.channels.counter.config import CounterSettings
+from contact_centre.domain.counter import CounterTicket
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
-from contact_centre.queue.serialise import item_to_dict
 from contact_centre.runtime import runtime
-from contact_centre.web import domain_error_json, roles_required
+from contact_centre.services import counter as service
+from contact_centre.services.counter_reasons import load_reasons, reason_by_code
+from contact_centre.services.shapes import item_to_dict
 
-bp = Blueprint("counter_actions", __name__, url_prefix="/console/api/counter")
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    return domain_error_json(exc)
+bp = Blueprint("counter_actions", __name__, url_prefix="/counter")
 
 
 @bp.app_context_processor
 def _counter_desks() -> dict[str, Any]:
-    return {"counter_desks": runtime().settings.counter_desks}
+    return {"counter_desks": runtime().settings.section(CounterSettings).counter_desks}
 
 
 def _desk() -> str:
@@ -39,7 +31,7 @@ def _desk() -> str:
 
 
 def _reason_label(code: str) -> str:
-    reason = reason_by_code(load_reasons(runtime().settings.counter_reasons_file), code)
+    reason = reason_by_code(load_reasons(runtime().settings.section(CounterSettings).counter_reasons_file), code)
     return reason.label if reason else code
 
 
@@ -47,24 +39,20 @@ def _reply(uow: UnitOfWork, ticket: CounterTicket, *, chime: bool) -> ResponseRe
     data = service.ticket_dict(ticket, _reason_label(ticket.reason))
     item = item_to_dict(ticket.queue_item)
     if chime:
-        uow.after_commit(
-            lambda: announce({"ticket": data["ticket"], "desk": data["desk"], "called_at": data["called_at"]})
-        )
+        service.announce_call(uow, ticket)
     uow.commit()
     return jsonify({"ok": True, "ticket": data, "item": item})
 
 
 @bp.post("/call-next")
-@roles_required(*CONSOLE_ROLES)
 def call_next() -> ResponseReturnValue:
     rt = runtime()
     with rt.uow() as uow:
-        ticket = service.call_next(uow, current_user.id, _desk(), rt.settings.counter_desks, rt.clock())
+        ticket = service.call_next(uow, current_user.id, _desk(), rt.settings.section(CounterSettings).counter_desks, rt.clock())
         return _reply(uow, ticket, chime=True)
 
 
 @bp.post("/items/<int:item_id>/call")
-@roles_required(*CONSOLE_ROLES)
 def call(item_id: int) -> ResponseReturnValue:
     rt = runtime()
     with rt.uow() as uow:
@@ -74,27 +62,24 @@ def call(item_id: int) -> ResponseReturnValue:
             uow.commit()
             return jsonify({"ok": True, "ticket": None, "item": item_to_dict(item)})
         ticket = service.call_ticket(
-            uow, item_id, current_user.id, _desk(), rt.settings.counter_desks, rt.clock()
+            uow, item_id, current_user.id, _desk(), rt.settings.section(CounterSettings).counter_desks, rt.clock()
         )
         return _reply(uow, ticket, chime=True)
 
 
 @bp.post("/items/<int:item_id>/recall")
-@roles_required(*CONSOLE_ROLES)
 def recall(item_id: int) -> ResponseReturnValue:
     with runtime().uow() as uow:
         return _reply(uow, service.recall(uow, item_id, current_user.id), chime=True)
 
 
 @bp.post("/items/<int:item_id>/no-show")
-@roles_required(*CONSOLE_ROLES)
 def no_show(item_id: int) -> ResponseReturnValue:
     with runtime().uow() as uow:
         return _reply(uow, service.no_show(uow, item_id, current_user.id), chime=False)
 
 
 @bp.get("/items/<int:item_id>/ticket")
-@roles_required(*CONSOLE_ROLES)
 def ticket(item_id: int) -> ResponseReturnValue:
     session = runtime().session()
     found = service.ticket_of_item(session, item_id)

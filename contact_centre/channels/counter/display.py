@@ -6,11 +6,13 @@ from typing import Any
 
 from flask_socketio import Namespace, emit
 
-from contact_centre.channels.counter import service
 from contact_centre.channels.counter.pages import device_allowed
+from contact_centre.infrastructure.publishing import NAMESPACES
+from contact_centre.ports import COUNTER_DISPLAYS
 from contact_centre.runtime import runtime
+from contact_centre.services import counter as service
 
-DISPLAY_NAMESPACE = "/counter"
+DISPLAY_NAMESPACE = NAMESPACES[COUNTER_DISPLAYS]
 
 
 class CounterDisplayNamespace(Namespace):
@@ -25,8 +27,3 @@ class CounterDisplayNamespace(Namespace):
         session = rt.session()
         day = now.astimezone(rt.calendar(session).zone).date()
         emit("counter:snapshot", {"called": service.called_today(session, day)})
-
-
-def announce(ticket: dict[str, Any]) -> None:
-    """Sent after commit: every display shows the number and its desk, and chimes."""
-    runtime().socketio.emit("counter:called", ticket, namespace=DISPLAY_NAMESPACE)

@@ -11,12 +11,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_wtf.csrf import CSRFError
 
-from contact_centre.channels.counter import service
-from contact_centre.channels.counter.models import CounterTicket
-from contact_centre.channels.counter.reasons import load_reasons, reason_by_code
+from contact_centre.channels.counter.config import CounterSettings
+from contact_centre.domain.counter import CounterTicket
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
-from contact_centre.web import error_text
+from contact_centre.services import counter as service
+from contact_centre.services.counter_reasons import load_reasons, reason_by_code
+from contact_centre.web.errors import error_text
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 DEVICE_COOKIE = "espace_citoyen_borne"
@@ -28,13 +29,13 @@ def _device_token(key: str) -> str:
 
 def device_allowed() -> bool:
     """With COUNTER_DEVICE_KEY set, only a kiosk or screen opened once with ?cle=KEY gets in."""
-    key = runtime().settings.counter_device_key
+    key = runtime().settings.section(CounterSettings).counter_device_key
     return not key or hmac.compare_digest(request.cookies.get(DEVICE_COOKIE, ""), _device_token(key))
 
 
 @bp.before_request
 def _gate() -> ResponseReturnValue | None:
-    key = runtime().settings.counter_device_key
+    key = runtime().settings.section(CounterSettings).counter_device_key
     given = request.args.get("cle")
     if key and given is not None:
         if not hmac.compare_digest(given, key):
@@ -42,7 +43,7 @@ def _gate() -> ResponseReturnValue | None:
         response = redirect(request.path)
         response.set_cookie(
             DEVICE_COOKIE, _device_token(key), max_age=400 * 24 * 3600, httponly=True, samesite="Strict",
-            secure=runtime().settings.session_cookie_secure,
+            secure=runtime().settings.app.session_cookie_secure,
         )  # fmt: skip
         return response
     if not device_allowed():
@@ -51,7 +52,7 @@ def _gate() -> ResponseReturnValue | None:
 
 
 def _reasons() -> tuple:
-    return load_reasons(runtime().settings.counter_reasons_file)
+    return load_reasons(runtime().settings.section(CounterSettings).counter_reasons_file)
 
 
 def _kiosk_page(error: str | None = None, status: int = 200) -> ResponseReturnValue:
@@ -89,7 +90,7 @@ def take_ticket() -> ResponseReturnValue:
     key = request.form.get("kiosk_key", "")[:64]
     try:
         with rt.uow() as uow:
-            ticket = service.issue_ticket(rt, uow, reason, key, rt.clock(), rt.calendar(uow.session))
+            ticket = service.issue_ticket(rt.intake, uow, reason, key, rt.clock(), rt.calendar(uow.session))
             uow.commit()
     except DomainError as exc:
         return _kiosk_page(error_text(exc), exc.http_status)

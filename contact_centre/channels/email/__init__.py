@@ -1,1 +1,18 @@
 """Email: the city's mailbox over IMAP in, SMTP out."""
+
+from __future__ import annotations
+
+from contact_centre.web.plugin import ChannelPlugin
+
+
+def plugin() -> ChannelPlugin:
+    from contact_centre.channels.email import actions
+    from contact_centre.channels.email.notify import acknowledge_request
+    from contact_centre.services.service_requests import on_request_created
+
+    return ChannelPlugin(
+        name="email",
+        console_api=(actions.bp,),  # an item's thread, replies, resend
+        # A request opened from an e-mail sends its reference to the citizen.
+        setup=lambda _app: on_request_created(acknowledge_request),
+    )

@@ -11,24 +11,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contact_centre.channels.email.notify import reply_from_console, resend
-from contact_centre.console.views import attachment_json
 from contact_centre.domain.cases import Contact
-from contact_centre.domain.emails import email_thread
-from contact_centre.domain.enums import CONSOLE_ROLES
-from contact_centre.domain.errors import N_, DomainError, InvalidInput
-from contact_centre.domain.intake import IncomingAttachment
-from contact_centre.queue.serialise import iso
+from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.runtime import runtime
-from contact_centre.web import domain_error_json, roles_required
+from contact_centre.services.emails import email_thread
+from contact_centre.services.intake import IncomingAttachment
+from contact_centre.services.shapes import iso
+from contact_centre.web.shapes import attachment_json
 
-bp = Blueprint("email_actions", __name__, url_prefix="/console/api/email")
-console_only = roles_required(*CONSOLE_ROLES)
+bp = Blueprint("email_actions", __name__, url_prefix="/email")
 MAX_FILES = 20
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    return domain_error_json(exc)
 
 
 def message_json(contact: Contact) -> dict[str, Any]:
@@ -61,13 +53,11 @@ def _status_label(status: object) -> str | None:
 
 
 @bp.get("/items/<int:item_id>/messages")
-@console_only
 def messages(item_id: int) -> ResponseReturnValue:
     return jsonify([message_json(c) for c in email_thread(runtime().session(), item_id)])
 
 
 @bp.post("/items/<int:item_id>/reply")
-@console_only
 def reply(item_id: int) -> ResponseReturnValue:
     """Multipart form: `text`, optional `to`, any number of `files`."""
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
@@ -92,7 +82,6 @@ def reply(item_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/messages/<int:contact_id>/resend")
-@console_only
 def resend_message(contact_id: int) -> ResponseReturnValue:
     with runtime().uow() as uow:
         contact = resend(uow, contact_id)

@@ -10,10 +10,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
+from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.parse import single_line
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.errors import N_
-from contact_centre.domain.tracking import tracking_key
+from contact_centre.services.tracking import tracking_key
 from contact_centre.settings import Settings
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|réf|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -73,12 +74,12 @@ def french_day(day: date) -> str:
 
 
 def tracking_link(settings: Settings, reference: str) -> str:
-    key = tracking_key(settings.secret_key, reference)
-    return fill(settings.tracking_url, base=settings.public_base_url, reference=reference, key=key)
+    key = tracking_key(settings.app.secret_key, reference)
+    return fill(settings.tracking.tracking_url, base=settings.app.public_base_url, reference=reference, key=key)
 
 
 def new_message_id(settings: Settings) -> str:
-    domain = settings.mail_from.rpartition("@")[2] or "espace-citoyen.invalid"
+    domain = settings.section(EmailSettings).from_address.rpartition("@")[2] or "espace-citoyen.invalid"
     return make_msgid(domain=domain)[1:-1]
 
 
@@ -107,9 +108,9 @@ def acknowledgement_text(
         else FOLLOW_UP_WITHOUT_REFERENCE
     )
     return fill(
-        settings.email_auto_ack_text,
+        settings.section(EmailSettings).email_auto_ack_text,
         subject=single_line(subject, 200) or "(sans objet)",
-        received=french_date(received_at, settings.timezone),
+        received=french_date(received_at, settings.app.timezone),
         follow_up=follow_up,
         reference=reference or "",
     )
@@ -141,7 +142,7 @@ def build_email(
     sent_at: datetime | None = None,
 ) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = Address(single_line(settings.mail_from_name, 100), addr_spec=settings.mail_from)
+    msg["From"] = Address(single_line(settings.section(EmailSettings).from_name, 100), addr_spec=settings.section(EmailSettings).from_address)
     msg["To"] = Address(single_line(to_name, 100), addr_spec=to)
     msg["Subject"] = single_line(subject, 250)
     msg["Date"] = format_datetime(sent_at or utcnow())

@@ -9,14 +9,23 @@ from datetime import datetime
 from typing import Any
 
 from contact_centre.channels.email.automatic import automatic_reason
-from contact_centre.channels.email.notify import acknowledge_receipt, acknowledgement_note
+from contact_centre.channels.email.config import EmailSettings
+from contact_centre.channels.email.notify import (
+    acknowledge_receipt,
+    acknowledgement_note,
+)
 from contact_centre.channels.email.parse import ParsedMessage, parse_message
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import DomainError
-from contact_centre.domain.intake import CitizenHints, InboundContact, IncomingAttachment, RecordedContact
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import runtime
+from contact_centre.services.intake import (
+    CitizenHints,
+    InboundContact,
+    IncomingAttachment,
+    RecordedContact,
+)
 from contact_centre.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,13 +44,13 @@ def warnings_for(parsed: ParsedMessage, settings: Settings) -> list[str]:
     if parsed.too_large:
         out.append(
             f"Message de {_megabytes(parsed.size)}, au-delà de la taille maximale "
-            f"({_megabytes(settings.email_max_message_bytes)}) : il n'a pas été découpé, "
+            f"({_megabytes(settings.section(EmailSettings).email_max_message_bytes)}) : il n'a pas été découpé, "
             f"son contenu complet est dans « {ORIGINAL_NAME} »."
         )
     for part in parsed.dropped:
         out.append(
             f"Pièce jointe « {part.filename} » ({_megabytes(part.size)}) au-delà de la taille maximale "
-            f"({_megabytes(settings.email_max_attachment_bytes)}) : non enregistrée à part, elle reste "
+            f"({_megabytes(settings.section(EmailSettings).email_max_attachment_bytes)}) : non enregistrée à part, elle reste "
             f"dans « {ORIGINAL_NAME} »."
         )
     if parsed.defects and not parsed.too_large:
@@ -63,7 +72,7 @@ def to_inbound(
     source: Mapping[str, Any] | None = None,
 ) -> InboundContact:
     warnings = warnings_for(parsed, settings)
-    keep_original = bool(warnings) or not settings.imap_keep_originals
+    keep_original = bool(warnings) or not settings.section(EmailSettings).imap_keep_originals
     body = parsed.text[:MAX_BODY_CHARS]
     if warnings:
         body = "\n".join(f"[Espace Citoyen] {w}" for w in warnings) + ("\n\n" + body if body else "")
@@ -101,7 +110,7 @@ def to_inbound(
 
 
 def own_addresses(settings: Settings) -> tuple[str, ...]:
-    return tuple(a for a in (settings.mail_from, settings.imap_user) if "@" in a)
+    return tuple(a for a in (settings.section(EmailSettings).from_address, settings.section(EmailSettings).imap_user) if "@" in a)
 
 
 def ingest_into(
@@ -118,8 +127,8 @@ def ingest_into(
     settings = rt.settings
     parsed = parse_message(
         raw,
-        max_attachment_bytes=min(settings.email_max_attachment_bytes, settings.max_attachment_bytes),
-        max_message_bytes=settings.email_max_message_bytes,
+        max_attachment_bytes=min(settings.section(EmailSettings).email_max_attachment_bytes, settings.storage.max_attachment_bytes),
+        max_message_bytes=settings.section(EmailSettings).email_max_message_bytes,
     )
     automatic = automatic_reason(parsed, own_addresses(settings))
     inbound = to_inbound(parsed, raw, settings, received_at=received_at, automatic=automatic, source=source)
@@ -127,7 +136,7 @@ def ingest_into(
     inbound = replace(inbound, payload={**inbound.payload, "acknowledgement": ack})
     try:
         # The intake refuses (DomainError) before it writes anything: no savepoint needed here.
-        recorded = rt.record_contact(uow, inbound, calendar)
+        recorded = rt.intake.record(uow, inbound, calendar)
     except DomainError as exc:
         log.warning("message %s refused by the intake (%s); recorded bare", parsed.external_id, exc)
         note = f"[Espace Citoyen] Message enregistré sans ses détails ({exc}) ; l'original est dans « {ORIGINAL_NAME} »."
@@ -139,7 +148,7 @@ def ingest_into(
             original=IncomingAttachment(ORIGINAL_NAME, "message/rfc822", raw),
             in_reply_to=(),
         )
-        recorded = rt.record_contact(uow, inbound, calendar)
+        recorded = rt.intake.record(uow, inbound, calendar)
     if recorded.created and ack["status"] == "queued":
         acknowledge_receipt(uow, recorded, parsed, ack["message_id"])
     return recorded

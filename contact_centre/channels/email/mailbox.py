@@ -17,13 +17,14 @@ from flask import Flask
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.inbound import ingest_into
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.emails import mailbox_state
-from contact_centre.domain.intake import RecordedContact
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
+from contact_centre.services.emails import mailbox_state
+from contact_centre.services.intake import RecordedContact
 from contact_centre.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,21 +42,21 @@ class MailboxNotConfigured(RuntimeError):
 
 
 def connect(settings: Settings, timeout: float = 30) -> IMAPClient:
-    if not settings.imap_host:
+    if not settings.section(EmailSettings).imap_host:
         raise MailboxNotConfigured("IMAP_HOST n'est pas défini")
-    port = settings.imap_port or DEFAULT_PORTS[settings.imap_security]
+    port = settings.section(EmailSettings).imap_port or DEFAULT_PORTS[settings.section(EmailSettings).imap_security]
     context = ssl.create_default_context()  # verifies the certificate and the host name
-    if settings.imap_ca_file:
-        context.load_verify_locations(cafile=settings.imap_ca_file)
-    if settings.imap_security == "ssl":
-        client = IMAPClient(settings.imap_host, port, ssl=True, ssl_context=context, timeout=timeout)
+    if settings.section(EmailSettings).imap_ca_file:
+        context.load_verify_locations(cafile=settings.section(EmailSettings).imap_ca_file)
+    if settings.section(EmailSettings).imap_security == "ssl":
+        client = IMAPClient(settings.section(EmailSettings).imap_host, port, ssl=True, ssl_context=context, timeout=timeout)
     else:
-        client = IMAPClient(settings.imap_host, port, ssl=False, timeout=timeout)
+        client = IMAPClient(settings.section(EmailSettings).imap_host, port, ssl=False, timeout=timeout)
     client.normalise_times = False  # INTERNALDATE as an aware instant, not local wall time
     try:
-        if settings.imap_security == "starttls":
+        if settings.section(EmailSettings).imap_security == "starttls":
             client.starttls(context)
-        client.login(settings.imap_user, settings.imap_password)
+        client.login(settings.section(EmailSettings).imap_user, settings.section(EmailSettings).imap_password)
     except BaseException:
         with contextlib.suppress(Exception):
             client.shutdown()  # a refused certificate or login must not leave the socket open
@@ -111,7 +112,7 @@ class MailboxWatcher:
     @property
     def key(self) -> str:
         s = self.settings
-        return f"{s.imap_user}@{s.imap_host}:{s.imap_port}/{s.imap_folder}"[:255]
+        return f"{s.section(EmailSettings).imap_user}@{s.section(EmailSettings).imap_host}:{s.section(EmailSettings).imap_port}/{s.section(EmailSettings).imap_folder}"[:255]
 
     def run_once(self) -> int:
         """One pass over the folder; returns how many new contacts it recorded."""
@@ -152,9 +153,9 @@ class MailboxWatcher:
     def _wait(self, client: IMAPClient) -> None:
         """Until something arrives, the poll interval passes or we are stopped. IDLE when the server
         has it; the interval also catches an IDLE the server silently dropped."""
-        deadline = time.monotonic() + self.settings.imap_poll_seconds
+        deadline = time.monotonic() + self.settings.section(EmailSettings).imap_poll_seconds
         if b"IDLE" not in client.capabilities():
-            self.stop.wait(self.settings.imap_poll_seconds)
+            self.stop.wait(self.settings.section(EmailSettings).imap_poll_seconds)
             return
         client.idle()
         try:
@@ -169,9 +170,9 @@ class MailboxWatcher:
             client.idle_done()
 
     def _criteria(self, keywords: bool, last_uid: int) -> list[Any]:
-        if self.settings.imap_processed_folder:
+        if self.settings.section(EmailSettings).imap_processed_folder:
             return ["NOT", "DELETED"]  # processed messages leave the folder
-        if not self.settings.imap_keep_originals:
+        if not self.settings.section(EmailSettings).imap_keep_originals:
             return ["NOT", "DELETED"]  # processed messages are deleted
         if keywords:
             return ["NOT", "KEYWORD", PROCESSED_KEYWORD.decode()]
@@ -180,7 +181,7 @@ class MailboxWatcher:
 
     def sync(self, client: IMAPClient) -> int:
         settings = self.settings
-        info = client.select_folder(settings.imap_folder)
+        info = client.select_folder(settings.section(EmailSettings).imap_folder)
         uidvalidity = int(info.get(b"UIDVALIDITY", 0))
         keywords = b"\\*" in info.get(b"PERMANENTFLAGS", ())
         with self.rt.new_uow() as uow:
@@ -209,7 +210,7 @@ class MailboxWatcher:
             for uid, data in client.fetch(uids, [b"RFC822.SIZE"]).items()
         }
         recorded = 0
-        for batch in _batches(sizes, settings.imap_batch_size):
+        for batch in _batches(sizes, settings.section(EmailSettings).imap_batch_size):
             fetched = client.fetch(batch, [b"INTERNALDATE", b"BODY.PEEK[]"])
             # A message expunged meanwhile by another client is simply absent.
             messages = [(uid, fetched[uid]) for uid in batch if fetched.get(uid)]
@@ -266,7 +267,7 @@ class MailboxWatcher:
         raw = data.get(b"BODY[]") or b""
         when = data.get(b"INTERNALDATE")
         received = when if isinstance(when, datetime) and when.tzinfo is not None else None
-        source = {"folder": self.settings.imap_folder, "uid": uid, "uidvalidity": uidvalidity}
+        source = {"folder": self.settings.section(EmailSettings).imap_folder, "uid": uid, "uidvalidity": uidvalidity}
         return ingest_into(uow, bytes(raw), received, source, calendar)
 
     def _note_last_uid(self, uow: UnitOfWork, uids: list[int], uidvalidity: int) -> None:
@@ -280,15 +281,15 @@ class MailboxWatcher:
             return
         settings = self.settings
         capabilities = client.capabilities()
-        if settings.imap_processed_folder:
-            if not client.folder_exists(settings.imap_processed_folder):
-                client.create_folder(settings.imap_processed_folder)
+        if settings.section(EmailSettings).imap_processed_folder:
+            if not client.folder_exists(settings.section(EmailSettings).imap_processed_folder):
+                client.create_folder(settings.section(EmailSettings).imap_processed_folder)
             if b"MOVE" in capabilities:
-                client.move(uids, settings.imap_processed_folder)
+                client.move(uids, settings.section(EmailSettings).imap_processed_folder)
                 return
-            client.copy(uids, settings.imap_processed_folder)
+            client.copy(uids, settings.section(EmailSettings).imap_processed_folder)
             self._delete(client, uids)
-        elif not settings.imap_keep_originals:
+        elif not settings.section(EmailSettings).imap_keep_originals:
             self._delete(client, uids)
         else:
             client.add_flags(uids, [SEEN, PROCESSED_KEYWORD] if keywords else [SEEN])

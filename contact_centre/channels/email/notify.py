@@ -17,11 +17,18 @@ from contact_centre.channels.email.compose import (
     reply_subject,
     request_created_text,
 )
+from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.parse import ParsedMessage, checked_address
 from contact_centre.channels.email.sending import send_mail
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Contact, ServiceRequest
-from contact_centre.domain.emails import (
+from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.errors import N_, InvalidInput
+from contact_centre.domain.queue import QueueItem
+from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.queue import service as queue
+from contact_centre.runtime import Runtime, runtime
+from contact_centre.services.emails import (
     MailDraft,
     automatic_mails_since,
     email_thread,
@@ -31,30 +38,24 @@ from contact_centre.domain.emails import (
     queue_mail,
     update_mail,
 )
-from contact_centre.domain.enums import Channel, Direction
-from contact_centre.domain.errors import N_, InvalidInput
-from contact_centre.domain.intake import IncomingAttachment, RecordedContact
-from contact_centre.domain.unit_of_work import UnitOfWork
-from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
-from contact_centre.runtime import Runtime, runtime
+from contact_centre.services.intake import IncomingAttachment, RecordedContact
 
 
 def _skip_reason(rt: Runtime, uow: UnitOfWork, address: str, automatic: str | None) -> str | None:
     settings = rt.settings
-    if not settings.email_auto_ack:
+    if not settings.section(EmailSettings).email_auto_ack:
         return "accusés de réception désactivés (EMAIL_AUTO_ACK)"
-    if not settings.sends_mail:
+    if not settings.section(EmailSettings).sends_mail:
         return "envoi non configuré (SMTP_HOST, MAIL_FROM)"
     if automatic:
         return automatic
     if not address or NO_REPLY.match(address):
         return "adresse qui n'accepte pas de réponse"
-    since = utcnow() - timedelta(hours=settings.email_auto_period_hours)
-    if automatic_mails_since(uow.session, address, since) >= settings.email_auto_limit:
+    since = utcnow() - timedelta(hours=settings.section(EmailSettings).email_auto_period_hours)
+    if automatic_mails_since(uow.session, address, since) >= settings.section(EmailSettings).email_auto_limit:
         return (
-            f"limite de {settings.email_auto_limit} messages automatiques en "
-            f"{settings.email_auto_period_hours} h atteinte pour cette adresse"
+            f"limite de {settings.section(EmailSettings).email_auto_limit} messages automatiques en "
+            f"{settings.section(EmailSettings).email_auto_period_hours} h atteinte pour cette adresse"
         )
     return None
 
@@ -72,9 +73,9 @@ def _queue(
         item_id,
         actor_id,
         draft,
-        sender=rt.settings.mail_from,
+        sender=rt.settings.section(EmailSettings).from_address,
         storage=rt.storage,
-        max_attachment_bytes=rt.settings.max_attachment_bytes,
+        max_attachment_bytes=rt.settings.storage.max_attachment_bytes,
         item=item,
     )
     uow.enqueue(send_mail, contact.id)
@@ -172,7 +173,7 @@ def reply_from_console(
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         raise InvalidInput(N_("Le message est vide."))
-    if not rt.settings.sends_mail:
+    if not rt.settings.section(EmailSettings).sends_mail:
         raise InvalidInput(N_("L'envoi de courriels n'est pas configuré (SMTP_HOST, MAIL_FROM)."))
     thread = email_thread(uow.session, item.id)
     last = latest_inbound(thread)

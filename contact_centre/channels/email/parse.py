@@ -19,7 +19,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 import nh3
 
 from contact_centre.channels.email.html_text import html_to_text
-from contact_centre.domain.identity import InvalidContactDetail, normalise_email
+from contact_centre.domain.contact_details import InvalidContactDetail, normalise_email
 
 # Headers a mail server adds on delivery: two deliveries of one message differ only there.
 TRACE_HEADERS = frozenset({"received", "return-path", "delivered-to", "x-original-to", "x-delivered-to"})

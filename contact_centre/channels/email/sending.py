@@ -9,10 +9,11 @@ import ssl
 import time
 
 from contact_centre.channels.email.compose import build_email
+from contact_centre.channels.email.config import EmailSettings
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.emails import outbound_mail, update_mail
-from contact_centre.queue.serialise import iso
 from contact_centre.runtime import runtime
+from contact_centre.services.emails import outbound_mail, update_mail
+from contact_centre.services.shapes import iso
 from contact_centre.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,22 +48,22 @@ def failure_text(exc: BaseException) -> str:
 
 
 def smtp_connection(settings: Settings, timeout: float = 30) -> smtplib.SMTP:
-    if not settings.sends_mail:
+    if not settings.section(EmailSettings).sends_mail:
         raise MailNotConfigured("SMTP_HOST et MAIL_FROM ne sont pas définis")
-    port = settings.smtp_port or DEFAULT_PORTS[settings.smtp_security]
+    port = settings.section(EmailSettings).smtp_port or DEFAULT_PORTS[settings.section(EmailSettings).smtp_security]
     context = ssl.create_default_context()  # verifies the certificate and the host name
-    if settings.smtp_ca_file:
-        context.load_verify_locations(cafile=settings.smtp_ca_file)
+    if settings.section(EmailSettings).smtp_ca_file:
+        context.load_verify_locations(cafile=settings.section(EmailSettings).smtp_ca_file)
     smtp: smtplib.SMTP
-    if settings.smtp_security == "ssl":
-        smtp = smtplib.SMTP_SSL(settings.smtp_host, port, timeout=timeout, context=context)
+    if settings.section(EmailSettings).smtp_security == "ssl":
+        smtp = smtplib.SMTP_SSL(settings.section(EmailSettings).smtp_host, port, timeout=timeout, context=context)
     else:
-        smtp = smtplib.SMTP(settings.smtp_host, port, timeout=timeout)
+        smtp = smtplib.SMTP(settings.section(EmailSettings).smtp_host, port, timeout=timeout)
     try:
-        if settings.smtp_security == "starttls":
+        if settings.section(EmailSettings).smtp_security == "starttls":
             smtp.starttls(context=context)
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password)
+        if settings.section(EmailSettings).smtp_user:
+            smtp.login(settings.section(EmailSettings).smtp_user, settings.section(EmailSettings).smtp_password)
     except BaseException:
         smtp.close()  # a refused certificate or login must not leave the socket open
         raise
@@ -88,7 +89,7 @@ def send_mail(contact_id: int) -> str:
         files = [(a.filename, a.content_type, rt.storage.read(a.storage_key)) for a in contact.attachments]
         body, subject = contact.body, contact.subject
     attempts = int(payload.get("attempts", 0))
-    delays = (0, *rt.settings.smtp_retry_seconds)
+    delays = (0, *rt.settings.section(EmailSettings).smtp_retry_seconds)
     error = ""
     for delay in delays:
         time.sleep(delay)
@@ -107,7 +108,7 @@ def send_mail(contact_id: int) -> str:
                 attachments=files,
             )
             with smtp_connection(rt.settings) as smtp:
-                smtp.send_message(message, from_addr=rt.settings.mail_from, to_addrs=[payload["to"]])
+                smtp.send_message(message, from_addr=rt.settings.section(EmailSettings).from_address, to_addrs=[payload["to"]])
         except (smtplib.SMTPException, OSError, MailNotConfigured, ValueError) as exc:
             error = failure_text(exc)[:500]
             log.warning("sending mail %s failed (attempt %s): %r", contact_id, attempts, exc)

@@ -1,5 +1,11 @@
 """Postal mail: scanned letters, OCR, the mail-room watched folder."""
 
-from contact_centre.channels.mail.views import bp
+from __future__ import annotations
 
-__all__ = ["bp"]
+from contact_centre.web.plugin import ChannelPlugin
+
+
+def plugin() -> ChannelPlugin:
+    from contact_centre.channels.mail import views
+
+    return ChannelPlugin(name="mail", console_api=(views.bp,))  # uploads, letters, pages, search

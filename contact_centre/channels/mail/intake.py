@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from contact_centre.channels.mail.scans import CheckedScan
-from contact_centre.domain import letters
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import N_, InvalidInput
-from contact_centre.domain.intake import InboundContact, IncomingAttachment
+from contact_centre.domain.letters import ScanStatus
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
+from contact_centre.services import letters
+from contact_centre.services.intake import InboundContact, IncomingAttachment
 
 # How far back an ambassador may date a letter they register late.
 OLDEST_RECEPTION = timedelta(days=366)
@@ -83,9 +84,9 @@ def record_letter(
         external_id=f"sha256:{scan.sha256}",
         created_by_id=created_by_id,
     )
-    recorded = rt.record_contact(uow, inbound)
+    recorded = rt.intake.record(uow, inbound)
     letter = letters.register_scan(uow, recorded.contact_id, scan.kind, scan.page_count)
-    if letter.status is letters.ScanStatus.PENDING:
+    if letter.status is ScanStatus.PENDING:
         # Also for a letter recorded before: its job may have been lost with a process that stopped.
         uow.enqueue(ocr_letter, letter.id)
     return RecordedLetter(

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import time
 
+from contact_centre.channels.mail.config import MailSettings
 from contact_centre.channels.mail.ocr import Ocr, OcrError, TesseractOcr
 from contact_centre.channels.mail.scans import display_png, render_pages
-from contact_centre.domain import letters
 from contact_centre.domain.errors import NotFound
+from contact_centre.domain.letters import PageResult, ScanStatus
 from contact_centre.runtime import Runtime, runtime
+from contact_centre.services import letters
 from contact_centre.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def ocr_engine(settings: Settings) -> Ocr:
-    return TesseractOcr(settings.ocr_lang, settings.ocr_threads, settings.ocr_timeout_seconds)
+    return TesseractOcr(settings.section(MailSettings).ocr_lang, settings.section(MailSettings).ocr_threads, settings.section(MailSettings).ocr_timeout_seconds)
 
 
 def ocr_letter(scan_id: int) -> str:
@@ -27,7 +29,7 @@ def ocr_letter(scan_id: int) -> str:
             scan = letters.get_scan(uow.session, scan_id)
         except NotFound:
             return "gone"  # the contact was deleted meanwhile
-        if scan.status is not letters.ScanStatus.PENDING:
+        if scan.status is not ScanStatus.PENDING:
             return scan.status.value
         kind = scan.kind
         data = rt.storage.read(scan.attachment.storage_key)
@@ -51,17 +53,15 @@ def ocr_letter(scan_id: int) -> str:
     return result.status.value
 
 
-def read_pages(
-    rt: Runtime, data: bytes, kind: str, engine: Ocr
-) -> tuple[list[letters.PageResult], str, float]:
+def read_pages(rt: Runtime, data: bytes, kind: str, engine: Ocr) -> tuple[list[PageResult], str, float]:
     """Every page stored as a PNG for the console, with its text; stops reading (not rendering) at the
     first OCR failure, whose French message is returned with the pages."""
     started = time.monotonic()
-    pages: list[letters.PageResult] = []
+    pages: list[PageResult] = []
     error = ""
     try:
-        for number, (image, dpi) in enumerate(render_pages(data, kind, rt.settings.ocr_dpi), start=1):
-            if number > rt.settings.mail_scan_max_pages:
+        for number, (image, dpi) in enumerate(render_pages(data, kind, rt.settings.section(MailSettings).ocr_dpi), start=1):
+            if number > rt.settings.section(MailSettings).mail_scan_max_pages:
                 break
             text = ""
             if not error:
@@ -71,7 +71,7 @@ def read_pages(
                     error = str(exc)
             png, width, height = display_png(image)
             stored = rt.storage.save(png)
-            pages.append(letters.PageResult(number, stored.key, width, height, text))
+            pages.append(PageResult(number, stored.key, width, height, text))
     except Exception:
         # Checked at intake, so unexpected (a PDF PDFium renders differently than it opens): the letter
         # is marked failed with the pages read so far rather than left pending behind retries.

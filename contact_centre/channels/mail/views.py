@@ -8,34 +8,30 @@ from flask import Blueprint, jsonify, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from contact_centre.channels.mail.intake import parse_day, reception_instant, record_letter
+from contact_centre.channels.mail.config import MailSettings
+from contact_centre.channels.mail.intake import (
+    parse_day,
+    reception_instant,
+    record_letter,
+)
 from contact_centre.channels.mail.scans import ScanRejected, check_scan
-from contact_centre.domain import letters
-from contact_centre.domain.cases import Contact
-from contact_centre.domain.enums import CONSOLE_ROLES, Channel
-from contact_centre.domain.errors import N_, DomainError, InvalidInput
-from contact_centre.queue import service as queue
-from contact_centre.queue.serialise import iso
+from contact_centre.domain.errors import N_, InvalidInput
+from contact_centre.domain.letters import LetterPage, LetterScan, ScanStatus
 from contact_centre.runtime import runtime
-from contact_centre.web import domain_error_json, error_text, json_error, roles_required
+from contact_centre.services import letters
+from contact_centre.services.shapes import iso
+from contact_centre.web.errors import error_text, json_error
 
-bp = Blueprint("mail", __name__, url_prefix="/console/api/mail")
-console_only = roles_required(*CONSOLE_ROLES)
+bp = Blueprint("mail", __name__, url_prefix="/mail")
 
 MAX_FILES = 20
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    return domain_error_json(exc)
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
-    limit = runtime().settings.mail_scan_max_bytes // (1024 * 1024)
+    limit = runtime().settings.section(MailSettings).mail_scan_max_bytes // (1024 * 1024)
     return json_error(
         _(
             "L'envoi dépasse la taille maximale (%(limit)s Mo par courrier) : envoyez les fichiers un par un.",
@@ -47,7 +43,6 @@ def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
 
 
 @bp.post("/letters")
-@console_only
 def upload() -> ResponseReturnValue:
     """One letter per file; every file is checked before any is recorded, so a refusal records nothing."""
     rt = runtime()
@@ -62,9 +57,9 @@ def upload() -> ResponseReturnValue:
             checked.append(
                 check_scan(
                     upload.filename or "courrier",
-                    upload.read(rt.settings.mail_scan_max_bytes + 1),
-                    max_bytes=rt.settings.mail_scan_max_bytes,
-                    max_pages=rt.settings.mail_scan_max_pages,
+                    upload.read(rt.settings.section(MailSettings).mail_scan_max_bytes + 1),
+                    max_bytes=rt.settings.section(MailSettings).mail_scan_max_bytes,
+                    max_pages=rt.settings.section(MailSettings).mail_scan_max_pages,
                 )
             )
         except ScanRejected as exc:
@@ -98,11 +93,11 @@ def upload() -> ResponseReturnValue:
     return jsonify(body), 201 if any(r.created for r in recorded) else 200
 
 
-def _page_url(page: letters.LetterPage) -> str:
-    return url_for("mail.page_image", page_id=page.id)
+def _page_url(page: LetterPage) -> str:
+    return url_for("console_api.mail.page_image", page_id=page.id)
 
 
-def _letter_json(scan: letters.LetterScan) -> dict[str, Any]:
+def _letter_json(scan: LetterScan) -> dict[str, Any]:
     contact = scan.contact
     return {
         "id": scan.id,
@@ -125,35 +120,22 @@ def _letter_json(scan: letters.LetterScan) -> dict[str, Any]:
 
 
 @bp.get("/items/<int:item_id>/letter")
-@console_only
 def item_letters(item_id: int) -> ResponseReturnValue:
     """The letters shown by an item: its own contact's and any that joined it, oldest first."""
-    session = runtime().session()
-    item = queue.get_item(session, item_id)
-    contacts = session.scalars(
-        select(Contact.id)
-        .where(
-            Contact.channel == Channel.MAIL,
-            or_(Contact.id == item.contact_id, Contact.queue_item_id == item.id),
-        )
-        .order_by(Contact.received_at, Contact.id)
-    )
-    found = [letters.scan_of_contact(session, contact_id) for contact_id in contacts]
-    scans = [s for s in found if s is not None]
+    scans = letters.scans_of_item(runtime().session(), item_id)
     return jsonify(
         {
-            "item_id": item.id,
-            "pending": any(s.status is letters.ScanStatus.PENDING for s in scans),
+            "item_id": item_id,
+            "pending": any(s.status is ScanStatus.PENDING for s in scans),
             "letters": [_letter_json(s) for s in scans],
         }
     )
 
 
 @bp.get("/pages/<int:page_id>")
-@console_only
 def page_image(page_id: int) -> ResponseReturnValue:
     rt = runtime()
-    page = rt.session().get(letters.LetterPage, page_id)
+    page = rt.session().get(LetterPage, page_id)
     if page is None:
         return json_error(_("Page introuvable."), 404, "not_found")
     # Shown inline, unlike attachments: this PNG was drawn by the app from decoded pixels.
@@ -164,7 +146,6 @@ def page_image(page_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/letters")
-@console_only
 def search() -> ResponseReturnValue:
     hits = letters.search_letters(runtime().session(), request.args.get("q", ""))
     return jsonify(

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from contact_centre.channels.mail.config import MailSettings
 from contact_centre.channels.mail.intake import record_letter
 from contact_centre.channels.mail.scans import check_scan
 from contact_centre.domain.base import utcnow
@@ -60,10 +61,10 @@ class MailRoom:
     def for_folder(cls, folder: Path, settings: Settings) -> MailRoom:
         return cls(
             incoming=folder,
-            processed=settings.mail_scan_processed_dir or folder / "traites",
-            quarantine=settings.mail_scan_quarantine_dir or folder / "quarantaine",
-            settle_seconds=settings.mail_scan_settle_seconds,
-            timezone=settings.timezone,
+            processed=settings.section(MailSettings).mail_scan_processed_dir or folder / "traites",
+            quarantine=settings.section(MailSettings).mail_scan_quarantine_dir or folder / "quarantaine",
+            settle_seconds=settings.section(MailSettings).mail_scan_settle_seconds,
+            timezone=settings.app.timezone,
         )
 
     @property
@@ -146,8 +147,8 @@ class MailRoom:
             scan = check_scan(
                 name,
                 data,
-                max_bytes=rt.settings.mail_scan_max_bytes,
-                max_pages=rt.settings.mail_scan_max_pages,
+                max_bytes=rt.settings.section(MailSettings).mail_scan_max_bytes,
+                max_pages=rt.settings.section(MailSettings).mail_scan_max_pages,
             )
             with rt.new_uow() as uow:
                 recorded = record_letter(rt, uow, scan, received_at=received_at, source="watched_folder")
@@ -199,7 +200,7 @@ def _move(path: Path, folder: Path) -> Path:
 
 def mail_room(folder: Path | None = None) -> MailRoom:
     settings = runtime().settings
-    return MailRoom.for_folder(folder or settings.mail_scan_dir, settings)
+    return MailRoom.for_folder(folder or settings.section(MailSettings).mail_scan_dir, settings)
 
 
 def scan_once(folder: Path | None = None) -> list[Outcome]:
@@ -207,4 +208,4 @@ def scan_once(folder: Path | None = None) -> list[Outcome]:
 
 
 def watch(folder: Path | None, stop: threading.Event, interval: float | None = None) -> None:
-    mail_room(folder).watch(stop, runtime().settings.mail_scan_poll_seconds if interval is None else interval)
+    mail_room(folder).watch(stop, runtime().settings.section(MailSettings).mail_scan_poll_seconds if interval is None else interval)

@@ -1,5 +1,11 @@
 """Contacts staff bring back from a neighbourhood council or a GUSP meeting, entered at /console/saisie."""
 
-from contact_centre.channels.meetings.views import bp
+from __future__ import annotations
 
-__all__ = ["bp"]
+from contact_centre.web.plugin import ChannelPlugin
+
+
+def plugin() -> ChannelPlugin:
+    from contact_centre.channels.meetings import views
+
+    return ChannelPlugin(name="meetings", pages=(views.bp,))

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from contact_centre.domain.enums import Channel
-from contact_centre.domain.intake import CitizenHints, InboundContact, RecordedContact
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
+from contact_centre.services.intake import CitizenHints, InboundContact, RecordedContact
 
 
 @dataclass(frozen=True)
@@ -72,4 +72,4 @@ def to_inbound(entry: MeetingEntry) -> InboundContact:
 
 
 def record_entry(rt: Runtime, uow: UnitOfWork, entry: MeetingEntry) -> RecordedContact:
-    return rt.record_contact(uow, to_inbound(entry))
+    return rt.intake.record(uow, to_inbound(entry))

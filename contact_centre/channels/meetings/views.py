@@ -13,17 +13,32 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from contact_centre.channels.meetings.entry import COUNCIL, DOORS, Door, MeetingEntry, record_entry
+from contact_centre.channels.meetings.config import MeetingsSettings
+from contact_centre.channels.meetings.entry import (
+    COUNCIL,
+    DOORS,
+    Door,
+    MeetingEntry,
+    record_entry,
+)
 from contact_centre.domain.cases import Contact
-from contact_centre.domain.citizens import checked_email, checked_phone
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import DomainError
-from contact_centre.domain.intake import CitizenHints
 from contact_centre.runtime import runtime
-from contact_centre.web import error_text, roles_required
+from contact_centre.services.citizens import checked_email, checked_phone
+from contact_centre.services.intake import CitizenHints
+from contact_centre.web.access import roles_required
+from contact_centre.web.errors import error_text
 
 bp = Blueprint("meetings", __name__, url_prefix="/console/saisie")
 staff_only = roles_required(*CONSOLE_ROLES)
@@ -83,7 +98,7 @@ def _today() -> date:
 
 def _form(door: Door) -> EntryForm:
     settings = runtime().settings
-    places = settings.neighbourhood_councils if door is COUNCIL else settings.gusp_sites
+    places = settings.section(MeetingsSettings).neighbourhood_councils if door is COUNCIL else settings.section(MeetingsSettings).gusp_sites
     form = EntryForm()
     form.place.choices = [("", _("— Choisissez —")), *((p, p) for p in places)]
     form.place.label.text = _("Conseil de quartier") if door is COUNCIL else _("Site ou quartier GUSP")

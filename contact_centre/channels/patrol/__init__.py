@@ -1,5 +1,11 @@
 """The patroller's own reports (autosaisine), from a tablet page: category, place, photos."""
 
-from contact_centre.channels.patrol.views import bp
+from __future__ import annotations
 
-__all__ = ["bp"]
+from contact_centre.web.plugin import ChannelPlugin
+
+
+def plugin() -> ChannelPlugin:
+    from contact_centre.channels.patrol import views
+
+    return ChannelPlugin(name="patrol", pages=(views.bp,))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from contact_centre.domain.errors import N_, RejectedFile
-from contact_centre.domain.intake import IncomingAttachment
+from contact_centre.services.intake import IncomingAttachment
 
 # kind: (content type stored, file extension, Pillow's format name or None when Pillow cannot read it)
 KINDS: dict[str, tuple[str, str, str | None]] = {

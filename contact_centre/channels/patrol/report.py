@@ -10,16 +10,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from contact_centre.domain.catalogue import Process
+from contact_centre.domain.catalogue import active_processes
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import N_, InvalidInput
-from contact_centre.domain.intake import InboundContact, IncomingAttachment, RecordedContact
-from contact_centre.domain.people import Service
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
+from contact_centre.services.intake import (
+    InboundContact,
+    IncomingAttachment,
+    RecordedContact,
+)
 
 TAG = "autosaisine"
 TAG_LABEL = "Autosaisine"
@@ -69,14 +71,7 @@ class PatrolReport:
 
 def active_categories(session: Session) -> list[Category]:
     """The active processes of the catalogue, by service then title (the page groups them)."""
-    rows = session.scalars(
-        select(Process)
-        .join(Service, Service.id == Process.service_id)
-        .where(Process.active.is_(True))
-        .options(joinedload(Process.service))
-        .order_by(Service.name, Process.title)
-    )
-    return [Category(p.code, p.title, p.service.name) for p in rows]
+    return [Category(p.code, p.title, p.service.name) for p in active_processes(session)]
 
 
 def _coordinate(raw: str, low: float, high: float) -> float | None:
@@ -151,7 +146,7 @@ def to_inbound(report: PatrolReport) -> InboundContact:
 
 def record_report(rt: Runtime, uow: UnitOfWork, report: PatrolReport) -> RecordedContact:
     """Straight into the queue, with the channel's default priority."""
-    return rt.record_contact(uow, to_inbound(report))
+    return rt.intake.record(uow, to_inbound(report))
 
 
 def uploaded(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

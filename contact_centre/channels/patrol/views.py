@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from contact_centre.channels.patrol.config import PatrolSettings
 from contact_centre.channels.patrol.photos import ACCEPTED, PhotoLimits, check_photos
 from contact_centre.channels.patrol.report import (
     Category,
@@ -30,7 +31,8 @@ from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Channel, Role
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
-from contact_centre.web import error_text, roles_required
+from contact_centre.web.access import roles_required
+from contact_centre.web.errors import error_text
 
 bp = Blueprint("patrol", __name__)
 patrol_roles = roles_required(Role.PATROLLER, Role.HEAD, Role.ADMIN)
@@ -59,7 +61,7 @@ class PatrolForm(FlaskForm):
 
 def _limits() -> PhotoLimits:
     settings = runtime().settings
-    return PhotoLimits(max_bytes=settings.patrol_max_photo_bytes, max_count=settings.patrol_max_photos)
+    return PhotoLimits(max_bytes=settings.section(PatrolSettings).patrol_max_photo_bytes, max_count=settings.section(PatrolSettings).patrol_max_photos)
 
 
 def _page(form: PatrolForm, categories: list[Category], errors: dict[str, str], status: int) -> Any:

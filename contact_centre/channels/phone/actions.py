@@ -11,25 +11,25 @@ from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.rest import TelephonyNotConfigured, TwilioVoice
 from contact_centre.channels.phone.twiml import VOICE
-from contact_centre.domain.contact_updates import update_contact
-from contact_centre.domain.enums import CONSOLE_ROLES, Channel
-from contact_centre.domain.errors import N_, DomainError
-from contact_centre.domain.identity import format_phone_national
-from contact_centre.domain.outbound import (
+from contact_centre.domain.contact_details import format_phone_national
+from contact_centre.domain.enums import Channel
+from contact_centre.domain.errors import N_
+from contact_centre.domain.people import StaffUser
+from contact_centre.runtime import runtime
+from contact_centre.services.contact_updates import update_contact
+from contact_centre.services.outbound import (
     number_to_call_back,
     record_outbound_contact,
     voicemail_url,
     waiting_call,
 )
-from contact_centre.domain.people import StaffUser
-from contact_centre.queue.serialise import iso
-from contact_centre.runtime import runtime
+from contact_centre.services.shapes import iso
 from contact_centre.settings import Settings
-from contact_centre.web import domain_error_json, roles_required
 
-bp = Blueprint("phone_actions", __name__, url_prefix="/console/api/phone")
+bp = Blueprint("phone_actions", __name__, url_prefix="/phone")
 CALLBACK_ANNOUNCE = "Bonjour, l'Espace Citoyen de la Ville vous rappelle. Merci de patienter un instant."
 ANSWER_ANNOUNCE = "Un ambassadeur prend votre appel."
 TOKEN_TTL_SECONDS = 3600
@@ -48,9 +48,9 @@ SOUNDS = {
 def browser_phone_enabled(settings: Settings, user: StaffUser) -> bool:
     """Calls ring in the browser for an ambassador without a desk phone, once Twilio is set up for it."""
     return bool(
-        settings.twilio_account_sid
-        and settings.twilio_api_key
-        and settings.twilio_api_secret
+        settings.section(PhoneSettings).twilio_account_sid
+        and settings.section(PhoneSettings).twilio_api_key
+        and settings.section(PhoneSettings).twilio_api_secret
         and not user.desk_phone
     )
 
@@ -62,18 +62,13 @@ def _browser_phone() -> dict[str, Any]:
             return {"browser": False}
         return {
             "browser": True,
-            "tokenUrl": url_for("phone_actions.token"),
+            "tokenUrl": url_for("console_api.phone_actions.token"),
             "sounds": {
                 name: url_for("static", filename=f"sounds/{file}.wav") for name, file in SOUNDS.items()
             },
         }
 
     return {"browser_phone": config}
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    return domain_error_json(exc)
 
 
 def client_identity(user: StaffUser) -> str:
@@ -95,7 +90,6 @@ def bridge_to(user: StaffUser, caller_id: str, announce: str) -> VoiceResponse:
 
 
 @bp.post("/items/<int:item_id>/callback")
-@roles_required(*CONSOLE_ROLES)
 def callback(item_id: int) -> ResponseReturnValue:
     rt = runtime()
     body = request.get_json(silent=True) or {}
@@ -107,7 +101,7 @@ def callback(item_id: int) -> ResponseReturnValue:
         # Twilio first: if it refuses, nothing is written and the ambassador sees why.
         call_sid = TwilioVoice(rt.settings).place_call(
             to=number,
-            twiml=str(bridge_to(agent, rt.settings.twilio_number, CALLBACK_ANNOUNCE)),
+            twiml=str(bridge_to(agent, rt.settings.section(PhoneSettings).twilio_number, CALLBACK_ANNOUNCE)),
             status_callback=url_for("phone.status", _external=True),
         )
         contact = record_outbound_contact(
@@ -120,7 +114,7 @@ def callback(item_id: int) -> ResponseReturnValue:
             payload={
                 "call_sid": call_sid,
                 "to": number,
-                "from": rt.settings.twilio_number,
+                "from": rt.settings.section(PhoneSettings).twilio_number,
                 "outcome": "callback",
                 "direction": "outbound-api",
                 "status": "queued",
@@ -132,7 +126,6 @@ def callback(item_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/items/<int:item_id>/answer")
-@roles_required(*CONSOLE_ROLES)
 def answer(item_id: int) -> ResponseReturnValue:
     """Bridges the waiting caller of a claimed phone item to the ambassador who claimed it."""
     rt = runtime()
@@ -141,7 +134,7 @@ def answer(item_id: int) -> ResponseReturnValue:
         agent = uow.session.get(StaffUser, current_user.id)
         assert agent is not None
         TwilioVoice(rt.settings).redirect_call(
-            call_sid, str(bridge_to(agent, rt.settings.twilio_number, ANSWER_ANNOUNCE))
+            call_sid, str(bridge_to(agent, rt.settings.section(PhoneSettings).twilio_number, ANSWER_ANNOUNCE))
         )
         answered_at = rt.clock()
         update_contact(
@@ -162,30 +155,28 @@ def answer(item_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/token")
-@roles_required(*CONSOLE_ROLES)
 def token() -> ResponseReturnValue:
     """An access token for the Twilio Voice SDK in the ambassador's browser."""
     settings = runtime().settings
-    if not (settings.twilio_account_sid and settings.twilio_api_key and settings.twilio_api_secret):
+    if not (settings.section(PhoneSettings).twilio_account_sid and settings.section(PhoneSettings).twilio_api_key and settings.section(PhoneSettings).twilio_api_secret):
         raise TelephonyNotConfigured(
             N_("Les appels dans le navigateur ne sont pas configurés (TWILIO_API_KEY…).")
         )
     identity = client_identity(current_user)
     access = AccessToken(
-        settings.twilio_account_sid,
-        settings.twilio_api_key,
-        settings.twilio_api_secret,
+        settings.section(PhoneSettings).twilio_account_sid,
+        settings.section(PhoneSettings).twilio_api_key,
+        settings.section(PhoneSettings).twilio_api_secret,
         identity=identity,
         ttl=TOKEN_TTL_SECONDS,
     )
     access.add_grant(
-        VoiceGrant(outgoing_application_sid=settings.twilio_twiml_app_sid or None, incoming_allow=True)
+        VoiceGrant(outgoing_application_sid=settings.section(PhoneSettings).twilio_twiml_app_sid or None, incoming_allow=True)
     )
     return jsonify({"token": access.to_jwt(), "identity": identity, "ttl": TOKEN_TTL_SECONDS})
 
 
 @bp.get("/items/<int:item_id>/recording")
-@roles_required(*CONSOLE_ROLES)
 def recording(item_id: int) -> ResponseReturnValue:
     """The voicemail, proxied: the browser never sees Twilio's credentials."""
     rt = runtime()

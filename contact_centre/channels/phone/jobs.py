@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.rest import TwilioVoice
 from contact_centre.channels.phone.transcription import transcriber_for
-from contact_centre.domain.contact_updates import update_contact
 from contact_centre.domain.enums import Channel
 from contact_centre.runtime import runtime
+from contact_centre.services.contact_updates import update_contact
 
 
 def transcribe_voicemail(call_sid: str, recording_url: str) -> bool:
     """Stores the transcript in the call's contact; False when the transcriber gives none."""
     rt = runtime()
-    transcriber = transcriber_for(rt.settings.phone_transcriber)
+    transcriber = transcriber_for(rt.settings.section(PhoneSettings).phone_transcriber)
     audio = TwilioVoice(rt.settings).recording(recording_url)
     try:
         text = transcriber.transcribe(audio.content, "audio/mpeg")

@@ -6,6 +6,7 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.domain.errors import N_, DomainError
 from contact_centre.settings import Settings
 
@@ -23,13 +24,13 @@ class TelephonyNotConfigured(TelephonyUnavailable):
 class TwilioVoice:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        if not (settings.section(PhoneSettings).twilio_account_sid and settings.section(PhoneSettings).twilio_auth_token):
             self.client: Client | None = None
             return
-        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token)
-        if settings.twilio_api_base_url:
+        self.client = Client(settings.section(PhoneSettings).twilio_account_sid, settings.section(PhoneSettings).twilio_auth_token)
+        if settings.section(PhoneSettings).twilio_api_base_url:
             # A staging or test double of api.twilio.com; the requests are otherwise unchanged.
-            self.client.api.base_url = settings.twilio_api_base_url
+            self.client.api.base_url = settings.section(PhoneSettings).twilio_api_base_url
 
     def _checked(self) -> Client:
         if self.client is None:
@@ -43,7 +44,7 @@ class TwilioVoice:
         try:
             call = self._checked().calls.create(
                 to=to,
-                from_=self.settings.twilio_number,
+                from_=self.settings.section(PhoneSettings).twilio_number,
                 twiml=twiml,
                 status_callback=status_callback,
                 status_callback_method="POST",
@@ -70,14 +71,14 @@ class TwilioVoice:
         Only Twilio's own API host is fetched: the URL came in a webhook, and the app must not be
         made to fetch arbitrary addresses with its credentials.
         """
-        allowed = (self.settings.twilio_api_base_url or "https://api.twilio.com").rstrip("/") + "/"
+        allowed = (self.settings.section(PhoneSettings).twilio_api_base_url or "https://api.twilio.com").rstrip("/") + "/"
         if not recording_url.startswith(allowed):
             raise TelephonyUnavailable(N_("Adresse d'enregistrement inattendue : lecture refusée."))
         self._checked()
         try:
             response = requests.get(
                 recording_url + ".mp3",
-                auth=(self.settings.twilio_account_sid, self.settings.twilio_auth_token),
+                auth=(self.settings.section(PhoneSettings).twilio_account_sid, self.settings.section(PhoneSettings).twilio_auth_token),
                 stream=True,
                 timeout=10,
             )

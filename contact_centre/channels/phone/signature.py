@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
 
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.runtime import runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -17,7 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def twilio_signed(view: F) -> F:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        token = runtime().settings.twilio_auth_token
+        token = runtime().settings.section(PhoneSettings).twilio_auth_token
         signature = request.headers.get("X-Twilio-Signature", "")
         # request.url is the public URL Twilio called once ProxyFix has rebuilt it (PROXY_HOPS).
         if (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
 
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.settings import Settings
 
 VOICE = {"language": "fr-FR", "voice": "Polly.Lea"}
@@ -17,17 +18,17 @@ def as_response(twiml: VoiceResponse) -> Response:
 
 def greeting_then_queue(settings: Settings, wait_url: str, result_url: str) -> VoiceResponse:
     twiml = VoiceResponse()
-    if settings.phone_greeting_audio_url:
-        twiml.play(settings.phone_greeting_audio_url)
+    if settings.section(PhoneSettings).phone_greeting_audio_url:
+        twiml.play(settings.section(PhoneSettings).phone_greeting_audio_url)
     else:
-        twiml.say(settings.phone_greeting, **VOICE)
+        twiml.say(settings.section(PhoneSettings).phone_greeting, **VOICE)
     twiml.enqueue(TWILIO_QUEUE, wait_url=wait_url, wait_url_method="POST", action=result_url, method="POST")
     return twiml
 
 
 def closed_then_voicemail(settings: Settings, next_opening: str, recording_url: str) -> VoiceResponse:
     twiml = VoiceResponse()
-    twiml.say(settings.phone_closed_message.format(next_opening=next_opening), **VOICE)
+    twiml.say(settings.section(PhoneSettings).phone_closed_message.format(next_opening=next_opening), **VOICE)
     voicemail(twiml, settings, recording_url)
     return twiml
 
@@ -35,7 +36,7 @@ def closed_then_voicemail(settings: Settings, next_opening: str, recording_url: 
 def voicemail(twiml: VoiceResponse, settings: Settings, recording_url: str) -> VoiceResponse:
     # The recording arrives through the status callback; the action only ends the call politely.
     twiml.record(
-        max_length=settings.phone_voicemail_max_seconds,
+        max_length=settings.section(PhoneSettings).phone_voicemail_max_seconds,
         play_beep=True,
         timeout=5,
         recording_status_callback=recording_url,
@@ -61,8 +62,8 @@ def waiting(
     ahead = "Vous êtes le prochain appel." if position <= 1 else f"Vous êtes en position {position}."
     wait = "moins d'une minute" if estimated_minutes <= 1 else f"environ {estimated_minutes} minutes"
     twiml.say(f"{ahead} Temps d'attente estimé : {wait}.", **VOICE)
-    if settings.phone_hold_music_url:
-        twiml.play(settings.phone_hold_music_url)
+    if settings.section(PhoneSettings).phone_hold_music_url:
+        twiml.play(settings.section(PhoneSettings).phone_hold_music_url)
     else:
         twiml.pause(length=20)
     return twiml

@@ -10,12 +10,13 @@ from flask_babel import format_datetime
 from werkzeug.exceptions import HTTPException
 
 from contact_centre.channels.phone import calls, twiml
+from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.jobs import transcribe_voicemail
 from contact_centre.channels.phone.signature import twilio_signed
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.contact_updates import queue_item_of, update_contact
 from contact_centre.domain.enums import Channel
 from contact_centre.runtime import runtime
+from contact_centre.services.contact_updates import queue_item_of, update_contact
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
 CALL_CHANNELS = (Channel.PHONE, Channel.VOICEMAIL)
@@ -32,7 +33,7 @@ def _fallback(exc: Exception) -> ResponseReturnValue:
 def _record_call(calendar: BusinessCalendar, now: datetime, voicemail: bool) -> None:
     rt = runtime()
     with rt.uow() as uow:
-        rt.record_contact(uow, calls.incoming_call(request.form, now, voicemail=voicemail), calendar)
+        rt.intake.record(uow, calls.incoming_call(request.form, now, voicemail=voicemail), calendar)
         uow.commit()
 
 
@@ -87,7 +88,7 @@ def wait() -> Response:
             settings,
             position,
             estimated_minutes,
-            offer_voicemail=queue_time >= settings.phone_max_wait_seconds,
+            offer_voicemail=queue_time >= settings.section(PhoneSettings).phone_max_wait_seconds,
         )
     )
 
@@ -139,7 +140,7 @@ def recording() -> Response:
         uow.commit()
     if found is None:
         current_app.logger.warning("recording for an unknown call %s", form.get("CallSid"))
-    elif rt.settings.phone_transcriber != "none":
+    elif rt.settings.section(PhoneSettings).phone_transcriber != "none":
         # Fetching and transcribing take longer than Twilio waits for an answer.
         rt.jobs.enqueue(transcribe_voicemail, form.get("CallSid", ""), form.get("RecordingUrl", ""))
     return Response(status=204)

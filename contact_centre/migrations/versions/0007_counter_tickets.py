@@ -47,7 +47,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["called_by_id"], ["staff_users.id"], name=op.f("fk_counter_tickets_called_by_id_staff_users")
         ),
-        sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], name=op.f("fk_counter_tickets_contact_id_contacts")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["contacts.id"], name=op.f("fk_counter_tickets_contact_id_contacts")
+        ),
         sa.ForeignKeyConstraint(
             ["queue_item_id"], ["queue_items.id"], name=op.f("fk_counter_tickets_queue_item_id_queue_items")
         ),

@@ -11,21 +11,28 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.cases import Attachment, Contact, ServiceRequest
-from contact_centre.domain.citizens import checked_email, checked_phone, find_by_email, find_by_phone
+from contact_centre.domain.closures import closure_days
 from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen
+from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.references import parse_reference
-from contact_centre.domain.storage import FileStorage
+from contact_centre.domain.sla import default_priority, sla_due_at
 from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.infrastructure.storage import FileStorage
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
-from contact_centre.queue.sla import default_priority, sla_due_at
+from contact_centre.services.citizens import (
+    checked_email,
+    checked_phone,
+    find_by_email,
+    find_by_phone,
+)
 
 
 @dataclass(frozen=True)
@@ -280,3 +287,28 @@ def record_inbound_contact(
     assert item is not None
     queue.announce_added(uow, item)
     return RecordedContact(contact.id, item.id, created=True, contact=contact, item=item)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The one way in, set up for this installation: its business calendar, file storage and size limit."""
+
+    storage: FileStorage
+    max_attachment_bytes: int
+    base_calendar: BusinessCalendar
+
+    def calendar(self, session: Session) -> BusinessCalendar:
+        """The calendar with the closure days an admin added, read in the caller's session (a second
+        session would wait on SQLite's lock held by the first)."""
+        return self.base_calendar.with_closures(c.day for c in closure_days(session))
+
+    def record(
+        self, uow: UnitOfWork, inbound: InboundContact, calendar: BusinessCalendar | None = None
+    ) -> RecordedContact:
+        return record_inbound_contact(
+            uow,
+            inbound,
+            calendar=calendar or self.calendar(uow.session),
+            storage=self.storage,
+            max_attachment_bytes=self.max_attachment_bytes,
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "counter_reasons.csv"
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "counter_reasons.csv"
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.cases import Contact
-from contact_centre.domain.citizens import checked_phone
 from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
+from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
+from contact_centre.services.citizens import checked_phone
 
 
 def number_to_call_back(uow: UnitOfWork, item_id: int, actor_id: int, requested: str = "") -> str:
@@ -77,8 +78,9 @@ def record_outbound_contact(
     hints: Mapping[str, Any] | None = None,
     item: QueueItem | None = None,
 ) -> Contact:
-    """`item`: the item as it stands in this transaction, when the caller has just written it (an
-    e-mail's acknowledgement right after the e-mail): neither reloaded nor re-read for the event."""
+    """`item`: the item as it stands in this transaction, when the caller has just written and
+    announced it (an e-mail's acknowledgement right after the e-mail): neither reloaded nor announced
+    again, since an outbound contact changes nothing consoles show of the item."""
     current = item is not None and item.id == item_id
     if item is None or not current:
         item = queue.get_item(uow.session, item_id)
@@ -107,8 +109,15 @@ def record_outbound_contact(
         request_id=item.request_id,
         after={"channel": channel.value, "queue_item_id": item.id, **dict(payload)},
     )
-    if current:
-        queue.publish_current(uow, item)
-    else:
+    if not current:
         queue.publish_update(uow, item)
     return contact
+
+
+def contacts_of_item(session: Session, item_id: int) -> list[Contact]:
+    """What the city sent or placed while handling an item (a callback, a reply), oldest first."""
+    return list(
+        session.scalars(
+            select(Contact).where(Contact.queue_item_id == item_id).order_by(Contact.received_at, Contact.id)
+        )
+    )

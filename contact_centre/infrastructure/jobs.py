@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from flask import Flask
 
-from contact_centre.domain.unit_of_work import Call
+from contact_centre.ports import Call
 
 log = logging.getLogger(__name__)
 

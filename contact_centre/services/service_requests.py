@@ -16,10 +16,13 @@ from contact_centre.domain.cases import Contact, ServiceRequest
 from contact_centre.domain.catalogue import Process
 from contact_centre.domain.enums import RequestStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
-from contact_centre.domain.references import REFERENCE_RE, next_reference, parse_reference
+from contact_centre.domain.references import (
+    REFERENCE_RE,
+    next_reference,
+    parse_reference,
+)
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
 
 
 @dataclass(frozen=True)
@@ -179,15 +182,6 @@ def request_by_reference(session: Session, reference: str) -> ServiceRequest:
     if request is None:
         raise NotFound(N_("Aucune demande ne porte la référence « {reference} »."), reference=reference)
     return request
-
-
-def open_item_for_request(session: Session, request_id: int) -> QueueItem | None:
-    return session.scalar(
-        select(QueueItem)
-        .where(QueueItem.request_id == request_id, QueueItem.status.in_(queue.OPEN))
-        .order_by(QueueItem.id.desc())
-        .limit(1)
-    )
 
 
 OPEN_REQUEST_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_VALIDATION)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.catalogue import Process, process_referents
+from contact_centre.domain.contact_details import fold_name
 from contact_centre.domain.enums import Entity, Role
-from contact_centre.domain.identity import fold_name
 from contact_centre.domain.people import Service, StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 

@@ -15,18 +15,18 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from contact_centre.channels.counter.models import CounterTicket, TicketSequence, TicketStatus
-from contact_centre.channels.counter.reasons import Reason
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.counter import CounterTicket, TicketSequence, TicketStatus
 from contact_centre.domain.enums import Channel, QueueStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
-from contact_centre.domain.intake import InboundContact
+from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.ports import COUNTER_DISPLAYS
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
-from contact_centre.queue.serialise import iso
-from contact_centre.runtime import Runtime
+from contact_centre.services.counter_reasons import Reason
+from contact_centre.services.intake import InboundContact, Intake
+from contact_centre.services.shapes import iso
 
 DEFAULT_VISIT_MINUTES = 5  # before the day has any finished visit to learn from
 SHOWN_ON_DISPLAY = 6
@@ -46,7 +46,7 @@ def _next_number(session: Session, day: date, letter: str) -> int:
 
 
 def issue_ticket(
-    rt: Runtime, uow: UnitOfWork, reason: Reason, kiosk_key: str, now: datetime, calendar: BusinessCalendar
+    intake: Intake, uow: UnitOfWork, reason: Reason, kiosk_key: str, now: datetime, calendar: BusinessCalendar
 ) -> CounterTicket:
     """A new ticket and its queue item; the same kiosk key twice gives back the first ticket."""
     if kiosk_key:
@@ -60,7 +60,7 @@ def issue_ticket(
     day = now.astimezone(calendar.zone).date()
     number = _next_number(uow.session, day, reason.letter)
     label = f"{reason.letter}{number:03d}"
-    recorded = rt.record_contact(
+    recorded = intake.record(
         uow,
         InboundContact(
             channel=Channel.COUNTER,
@@ -267,3 +267,13 @@ def called_today(session: Session, day: date, limit: int = SHOWN_ON_DISPLAY) -> 
         .limit(limit)
     )
     return [{"ticket": t.label, "desk": t.desk, "called_at": iso(t.called_at)} for t in tickets]
+
+
+def announce_call(uow: UnitOfWork, ticket: CounterTicket) -> None:
+    """Every waiting-room display shows the number and its desk, and chimes (after the commit)."""
+    data = ticket_dict(ticket)
+    uow.publish(
+        "counter:called",
+        {"ticket": data["ticket"], "desk": data["desk"], "called_at": data["called_at"]},
+        audience=COUNTER_DISPLAYS,
+    )

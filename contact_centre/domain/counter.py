@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_centre.domain.base import Base, UTCDateTime, utcnow
 from contact_centre.domain.people import _enum
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.queue import QueueItem
 
 
 class TicketStatus(str, Enum):

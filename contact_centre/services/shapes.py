@@ -1,4 +1,5 @@
-"""The shape of a queue item in Socket.IO events and JSON: part of the console contract."""
+"""The JSON shapes of the console contract without URLs: a queue item (Socket.IO events and the API)
+and a citizen card. Shapes that carry download URLs are in `web.shapes`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any, NamedTuple
 
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.enums import CHANNEL_LABELS, Channel, QueueStatus
-from contact_centre.queue.models import QueueItem
+from contact_centre.domain.people import Citizen
+from contact_centre.domain.queue import QueueItem
 
 
 def iso(value: datetime | None) -> str | None:
@@ -82,3 +84,15 @@ def fields_to_dict(f: ItemFields, now: datetime | None = None) -> dict[str, Any]
 
 def item_to_dict(item: QueueItem, now: datetime | None = None) -> dict[str, Any]:
     return fields_to_dict(fields_of(item), now)
+
+
+def citizen_summary(citizen: Citizen) -> dict[str, object]:
+    return {
+        "id": citizen.id,
+        "name": citizen.display_name,
+        "phones": [p.e164 for p in citizen.phones],
+        "emails": [e.address for e in citizen.emails],
+        "address": ", ".join(
+            part for part in (citizen.address_line, f"{citizen.postcode} {citizen.city}".strip()) if part
+        ),
+    }

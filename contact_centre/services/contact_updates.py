@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.cases import Contact
 from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
-from contact_centre.queue.models import QueueItem
 
 MISSED_PREFIX = "Appel manqué — "
 Changes = Mapping[str, Any]

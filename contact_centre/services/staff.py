@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import Role, ValidatorTitle
+from contact_centre.domain.enums import CONSOLE_ROLES, Role, ValidatorTitle
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import ApiToken, Service, StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
@@ -137,3 +137,14 @@ def user_for_token(session: Session, raw: str) -> StaffUser | None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
         token.last_used_at = now
     return token.user
+
+
+def console_colleagues(session: Session, user_id: int) -> list[StaffUser]:
+    """The active console staff but the user: whom an item can be transferred to."""
+    return [
+        u
+        for u in session.scalars(
+            select(StaffUser).where(StaffUser.role.in_(CONSOLE_ROLES), StaffUser.active.is_(True))
+        )
+        if u.id != user_id
+    ]

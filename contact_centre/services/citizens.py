@@ -8,17 +8,18 @@ from sqlalchemy import or_, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from contact_centre.domain.audit import record_event
-from contact_centre.domain.enums import ContactPreference
-from contact_centre.domain.errors import N_, InvalidInput
-from contact_centre.domain.identity import (
+from contact_centre.domain.contact_details import (
     InvalidContactDetail,
     fold_name,
     name_tokens,
     normalise_email,
     normalise_phone,
 )
+from contact_centre.domain.enums import ContactPreference
+from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen, CitizenEmail, CitizenPhone
 from contact_centre.domain.unit_of_work import UnitOfWork
+from contact_centre.services.shapes import citizen_summary
 
 
 @dataclass(frozen=True)
@@ -78,18 +79,6 @@ def create_citizen(uow: UnitOfWork, details: CitizenDetails, actor_id: int | Non
         after=citizen_summary(citizen),
     )
     return citizen
-
-
-def citizen_summary(citizen: Citizen) -> dict[str, object]:
-    return {
-        "id": citizen.id,
-        "name": citizen.display_name,
-        "phones": [p.e164 for p in citizen.phones],
-        "emails": [e.address for e in citizen.emails],
-        "address": ", ".join(
-            part for part in (citizen.address_line, f"{citizen.postcode} {citizen.city}".strip()) if part
-        ),
-    }
 
 
 def find_by_phone(session: Session, e164: str) -> list[Citizen]:
@@ -164,3 +153,7 @@ def search_citizens(session: Session, query: str, limit: int = 20) -> list[Citiz
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def get_citizen(session: Session, citizen_id: int) -> Citizen | None:
+    return session.scalar(select(Citizen).where(Citizen.id == citizen_id).options(selectinload(Citizen.phones)))
