@@ -49,13 +49,24 @@ def _checked_settings() -> Settings:
         sys.exit(2)
 
 
-@click.group(help="Espace Citoyen — gestion de la relation citoyen.")
+class _Main(click.Group):
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        # `contact-centre serve --help` reads no settings: help stays readable with a broken configuration.
+        ctx.meta["contact_centre.help"] = "--help" in rest
+        return name, command, rest
+
+
+@click.group(cls=_Main, help="Espace Citoyen — gestion de la relation citoyen.")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     # Every command starts from checked settings, before a port or the database is opened;
     # check-config reads them itself, to report a bad configuration instead of stopping at it.
-    if ctx.invoked_subcommand != "check-config" and not ctx.resilient_parsing:
-        ctx.obj = _checked_settings()
+    if ctx.invoked_subcommand == "check-config" or ctx.resilient_parsing or ctx.meta.get("contact_centre.help"):
+        return
+    ctx.obj = _checked_settings()
 
 
 @main.command(

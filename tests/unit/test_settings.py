@@ -215,3 +215,11 @@ def test_any_command_stops_at_a_bad_value_with_exit_status_2(tmp_path: Path):
     assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
     assert "IMAP_SECURITY : ssl, starttls ou none est attendu, reçu « tls »" in result.output
     assert not (tmp_path / "espace-citoyen.sqlite3").exists()
+
+
+def test_help_stays_readable_with_a_broken_configuration(tmp_path: Path):
+    runner = CliRunner(env={"INSTANCE_PATH": str(tmp_path), "SMTP_PORT": "abc"})
+    for args in (["serve", "--help"], ["mail", "watch", "--help"], ["--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and "Usage:" in result.output
+    assert runner.invoke(main, ["mail", "watch", "--once"]).exit_code == 2
