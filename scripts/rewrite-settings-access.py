@@ -5,7 +5,7 @@
 `settings.smtp_port` becomes `settings.section(EmailSettings).smtp_port` (and the import is added),
 `settings.timezone` becomes `settings.app.timezone`; `replace(rt.settings, x=…)` becomes
 `rt.settings.replace(x=…)`; `Settings.from_env(` becomes `load_settings(`. The mapping is read from the
-sections' declarations (contact_centre/settings.py and contact_centre/channels/*/config.py) without
+sections' declarations (contact_centre/settings/core.py and contact_centre/channels/*/config.py) without
 importing them, so it works while modules move; run `ruff check --fix --select I,F401` afterwards.
 """
 
@@ -34,14 +34,14 @@ EXTRA = {
     "mail_from": ("EmailSettings", "from_address"),
     "mail_from_name": ("EmailSettings", "from_name"),
 }
-DECLARATIONS = {PACKAGE / "settings.py", PACKAGE / "channels" / "__init__.py"}
+DECLARATIONS = {*(PACKAGE / "settings").glob("*.py"), PACKAGE / "channels" / "__init__.py"}
 
 
 def sections() -> dict[str, tuple[str, str | None]]:
     """Section class → (how to reach it, the module to import it from when it is a channel's)."""
     found: dict[str, tuple[str, str | None]] = {}
     fields: dict[str, str] = {}
-    for path in [PACKAGE / "settings.py", *sorted((PACKAGE / "channels").glob("*/config.py"))]:
+    for path in [PACKAGE / "settings" / "core.py", *sorted((PACKAGE / "channels").glob("*/config.py"))]:
         DECLARATIONS.add(path)
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for node in ast.parse(path.read_text()).body:
