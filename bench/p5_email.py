@@ -311,7 +311,7 @@ def check_database(env: dict[str, str]) -> dict[str, int]:
 
     from contact_centre.channels import load_settings
     from contact_centre.domain.audit import AuditEvent
-    from contact_centre.domain.cases import Contact
+    from contact_centre.domain.contacts import Contact
     from contact_centre.domain.enums import Channel, Direction
     from contact_centre.domain.queue import QueueItem
     from contact_centre.infrastructure.db import Database

@@ -40,6 +40,8 @@ echo "==> ruff"
 "$VENV/bin/ruff" check contact_centre tests bench
 echo "==> mypy"
 "$VENV/bin/mypy"
+echo "==> import-linter (the layers and the channels' independence, pyproject.toml)"
+"$VENV/bin/lint-imports"
 
 # PostgreSQL and Redis: the suite uses the servers at these URLs (CI has them running).
 export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}

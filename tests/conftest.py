@@ -9,10 +9,7 @@ from flask import Flask
 
 from contact_centre.app import create_app
 from contact_centre.channels import load_settings
-from contact_centre.domain.enums import Role
-from contact_centre.domain.people import StaffUser
 from contact_centre.runtime import Runtime
-from contact_centre.services.staff import create_token, create_user
 from contact_centre.settings import Settings
 from tests.support.backends import (
     Backend,
@@ -24,7 +21,9 @@ from tests.support.backends import (
 )
 from tests.support.served import ServedApp, serve
 
-PASSWORD = "mot-de-passe-test"
+# Shared fixtures live in their support modules, loaded here for every test: a private Dovecot, an SMTP sink.
+pytest_plugins = ("tests.support.mail_servers",)
+
 
 
 @pytest.fixture(scope="session")
@@ -97,21 +96,3 @@ def served(app: Flask) -> Iterator[ServedApp]:
     server = serve(app)
     yield server
     server.stop()
-
-
-def add_user(app: Flask, username: str, role: Role = Role.AMBASSADOR, full_name: str = "") -> StaffUser:
-    with app.app_context():
-        rt: Runtime = app.extensions["espace_citoyen"]
-        with rt.new_uow() as uow:
-            user = create_user(uow, username, role, PASSWORD, full_name=full_name or username.title())
-            uow.commit()
-            return user
-
-
-def add_token(app: Flask, username: str) -> str:
-    with app.app_context():
-        rt: Runtime = app.extensions["espace_citoyen"]
-        with rt.new_uow() as uow:
-            token = create_token(uow, username)
-            uow.commit()
-            return token

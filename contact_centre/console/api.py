@@ -12,8 +12,8 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import timeline
-from contact_centre.domain.cases import Attachment
 from contact_centre.domain.catalogue import search_processes
+from contact_centre.domain.contacts import Attachment
 from contact_centre.domain.enums import REQUEST_STATUS_LABELS
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen

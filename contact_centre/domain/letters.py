@@ -16,7 +16,7 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow
-from contact_centre.domain.cases import Attachment, Contact
+from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.people import _enum
 from contact_centre.domain.references import format_reference
 

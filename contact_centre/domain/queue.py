@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_centre.domain.base import Base, UTCDateTime, utcnow
-from contact_centre.domain.cases import Contact, ServiceRequest
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, QueueStatus
 from contact_centre.domain.people import Citizen, StaffUser, _enum
+from contact_centre.domain.service_requests import ServiceRequest
 
 
 class QueueItem(Base):

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from contact_centre.domain.cases import ReferenceCounter
+from contact_centre.domain.service_requests import ReferenceCounter
 
 REFERENCE_RE = re.compile(r"\bGRC-(\d{4})-(\d{6})\b", re.IGNORECASE)
 

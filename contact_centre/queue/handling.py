@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from contact_centre.domain.audit import record_event
-from contact_centre.domain.cases import Contact, Note
+from contact_centre.domain.contacts import Contact, Note
 from contact_centre.domain.errors import N_, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.unit_of_work import UnitOfWork

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import Contact, ServiceRequest
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import CONSOLE_ROLES, Channel, QueueStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen, StaffUser, citizen_display_name, staff_display_name
 from contact_centre.domain.queue import QueueItem
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.services.shapes import ItemFields, fields_to_dict, item_to_dict
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, QueueStatus
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.cases import Attachment, Contact, ServiceRequest
 from contact_centre.domain.closures import closure_days
+from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.references import parse_reference
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.domain.sla import default_priority, sla_due_at
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.infrastructure.storage import FileStorage

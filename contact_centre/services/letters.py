@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import Attachment, Contact, ServiceRequest
+from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.enums import Channel, QueueStatus
 from contact_centre.domain.errors import N_, NotFound
 from contact_centre.domain.letters import (
@@ -23,6 +23,7 @@ from contact_centre.domain.letters import (
     references_in,
 )
 from contact_centre.domain.queue import QueueItem
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.cases import Contact, ServiceRequest
 from contact_centre.domain.catalogue import Process
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import RequestStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.references import (
@@ -21,6 +21,7 @@ from contact_centre.domain.references import (
     next_reference,
     parse_reference,
 )
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
 

@@ -14,11 +14,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from contact_centre.domain.cases import ServiceRequest
 from contact_centre.domain.enums import REQUEST_STATUS_LABELS, RequestStatus
 from contact_centre.domain.errors import DomainError
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.references import REFERENCE_RE
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.services.citizens import checked_email, checked_phone
 
 

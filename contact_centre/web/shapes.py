@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import url_for
 
-from contact_centre.domain.cases import Attachment
+from contact_centre.domain.contacts import Attachment
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:

@@ -5,14 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.mail_servers import (  # noqa: F401 (fixtures: a private Dovecot, an SMTP sink)
-    _smtp_server,
-    dovecot,
-    mail_app,
-    mailbox,
-    smtp_sink,
-)
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

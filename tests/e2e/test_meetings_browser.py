@@ -7,10 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.queue import QueueItem
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 
 pytestmark = pytest.mark.e2e

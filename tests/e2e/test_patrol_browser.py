@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, Role
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import load_catalogue

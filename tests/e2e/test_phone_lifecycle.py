@@ -10,9 +10,9 @@ import requests
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.services.citizens import CitizenDetails, create_citizen
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.fake_twilio import start_fake_twilio
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from contact_centre.app import create_app
 from contact_centre.channels import load_settings
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.queue import QueueItem
-from tests.conftest import add_token, add_user
+from tests.support.accounts import add_token, add_user
 
 
 def _count(rt, model) -> int:

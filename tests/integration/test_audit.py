@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from contact_centre.domain.audit import AuditEvent, record_event, timeline
 from contact_centre.queue import service as queue
 from contact_centre.services.service_requests import RequestDraft, create_request_from_item
-from tests.conftest import add_user
+from tests.support.accounts import add_user
 from tests.support.factories import inbound, load_catalogue
 
 

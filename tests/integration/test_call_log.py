@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from html import unescape
 
 from contact_centre.domain.enums import Role
-from tests.conftest import PASSWORD, add_user
 from tests.integration.test_phone_callback import fake_twilio, phone_app  # noqa: F401 (fixtures)
 from tests.integration.test_phone_webhooks import call, signed_post
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 
 

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from contact_centre.cli import main
-from contact_centre.domain.cases import Contact
 from contact_centre.domain.catalogue import Process
+from contact_centre.domain.contacts import Contact
 from tests.support.factories import processes_csv, referents_csv
 
 

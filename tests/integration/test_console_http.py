@@ -6,7 +6,7 @@ import pytest
 
 from contact_centre.domain.enums import Role
 from contact_centre.services.intake import CitizenHints, IncomingAttachment
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import inbound, load_catalogue
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import PASSWORD, add_token, add_user
+from tests.support.accounts import PASSWORD, add_token, add_user
 from tests.support.clients import ConsoleClient, login
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from contact_centre.cli import main
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from tests.integration.test_email_ingest import message
 from tests.support.mail_servers import PASSWORD, USER
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from contact_centre.channels.email.mailbox import PROCESSED_KEYWORD, MailboxWatcher
 from contact_centre.domain.audit import AuditEvent
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.emails import MailboxState
 from contact_centre.domain.enums import Direction, QueueStatus
 from contact_centre.domain.queue import QueueItem
 from contact_centre.infrastructure.publishing import RecordingPublisher
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.mail_servers import ADDRESS, drain_jobs
 

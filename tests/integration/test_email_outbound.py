@@ -9,13 +9,13 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from contact_centre.domain.audit import AuditEvent
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Direction, QueueStatus
 from contact_centre.domain.queue import QueueItem
 from contact_centre.queue import service as queue
 from contact_centre.services.service_requests import RequestDraft, create_request_from_item
-from tests.conftest import PASSWORD, add_user
 from tests.integration.test_email_ingest import contacts, fetch, message
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import login
 from tests.support.factories import load_catalogue
 from tests.support.mail_servers import ADDRESS, drain_jobs

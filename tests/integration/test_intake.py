@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contact_centre.domain.audit import AuditEvent
-from contact_centre.domain.cases import Attachment, Contact
+from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import InvalidInput
 from contact_centre.domain.queue import QueueItem

@@ -13,7 +13,7 @@ from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs
 from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
-from tests.conftest import add_user
+from tests.support.accounts import add_user
 from tests.support.factories import inbound
 
 

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from contact_centre.channels.mail.intake import reception_instant
 from contact_centre.domain.audit import timeline
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, Role
 from contact_centre.domain.sla import sla_due_at
 from contact_centre.queue import service as queue
-from tests.conftest import PASSWORD, add_user
 from tests.support import letters as scans
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import login
 
 LIMIT = 400_000

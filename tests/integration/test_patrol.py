@@ -11,10 +11,10 @@ import requests
 from PIL import Image
 from sqlalchemy import func, select
 
-from contact_centre.domain.cases import Attachment, Contact
+from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.enums import Channel, Role
 from contact_centre.domain.queue import QueueItem
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login
 from tests.support.factories import load_catalogue
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Direction
 from contact_centre.domain.people import StaffUser
-from tests.conftest import PASSWORD, add_user
 from tests.integration.test_phone_webhooks import TOKEN, call, signed_post
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.fake_twilio import start_fake_twilio
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from contact_centre.cli import main
-from contact_centre.domain.cases import Contact
-from tests.conftest import PASSWORD, add_user
+from contact_centre.domain.contacts import Contact
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 
 TOKEN = "jeton-de-demonstration"

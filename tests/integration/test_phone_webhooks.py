@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from contact_centre.domain.audit import AuditEvent
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.queue import QueueItem
 from contact_centre.queue import service as queue
 from contact_centre.services.citizens import CitizenDetails, create_citizen

@@ -20,7 +20,7 @@ from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
 from contact_centre.services.shapes import item_to_dict
-from tests.conftest import add_user
+from tests.support.accounts import add_user
 from tests.support.factories import inbound
 
 

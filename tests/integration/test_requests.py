@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from contact_centre.domain.audit import timeline
-from contact_centre.domain.cases import ServiceRequest
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import Conflict, InvalidInput, NotFound
 from contact_centre.domain.references import next_reference
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.queue import handling
 from contact_centre.queue import service as queue
 from contact_centre.services.citizens import CitizenDetails, create_citizen, search_citizens
@@ -22,7 +22,7 @@ from contact_centre.services.service_requests import (
     create_request_from_item,
     request_by_reference,
 )
-from tests.conftest import add_user
+from tests.support.accounts import add_user
 from tests.support.factories import inbound, load_catalogue
 
 

@@ -12,7 +12,7 @@ from contact_centre.services.citizens import CitizenDetails, create_citizen
 from contact_centre.services.intake import CitizenHints
 from contact_centre.services.service_requests import RequestDraft, create_request_from_item
 from contact_centre.services.tracking import tracking_key
-from tests.conftest import add_user
+from tests.support.accounts import add_user
 from tests.support.clients import csrf_from
 from tests.support.factories import inbound, load_catalogue
 

@@ -12,9 +12,9 @@ from PIL import Image, ImageDraw, ImageFont
 from rq import SimpleWorker
 
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import ServiceRequest
 from contact_centre.domain.enums import Channel
 from contact_centre.domain.references import next_reference
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs
 from contact_centre.queue import service as queue
 from contact_centre.runtime import Runtime

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contact_centre.channels.email.notify import reply_from_console, resend
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.runtime import runtime
 from contact_centre.services.emails import email_thread

@@ -21,10 +21,11 @@ from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.parse import ParsedMessage, checked_address
 from contact_centre.channels.email.sending import send_mail
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.cases import Contact, ServiceRequest
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, Direction
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.queue import QueueItem
+from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue
 from contact_centre.runtime import Runtime, runtime

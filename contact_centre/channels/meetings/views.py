@@ -31,7 +31,7 @@ from contact_centre.channels.meetings.entry import (
     MeetingEntry,
     record_entry,
 )
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime

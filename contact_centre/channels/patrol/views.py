@@ -27,7 +27,7 @@ from contact_centre.channels.patrol.report import (
     record_report,
     uploaded,
 )
-from contact_centre.domain.cases import Contact
+from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import Channel, Role
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
