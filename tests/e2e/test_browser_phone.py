@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from contact_centre.domain.people import StaffUser
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 
 pytestmark = pytest.mark.e2e
 ACCOUNT = "AC" + "0" * 32

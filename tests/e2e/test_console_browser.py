@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from contact_centre.domain.base import utcnow
-from tests.conftest import PASSWORD, add_token, add_user
+from tests.support.accounts import PASSWORD, add_token, add_user
 from tests.support.axe import serious_violations
 from tests.support.factories import load_catalogue
 

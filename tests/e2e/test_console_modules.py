@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 
 pytestmark = pytest.mark.e2e
 MODULES = Path(__file__).resolve().parents[2] / "contact_centre" / "static" / "js" / "console"

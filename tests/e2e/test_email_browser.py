@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, add_user
 from tests.integration.test_email_ingest import fetch, message
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 from tests.support.mail_servers import drain_jobs
 

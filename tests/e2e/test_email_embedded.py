@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from tests.conftest import PASSWORD, add_user
 from tests.e2e.test_multiprocess import _free_port, _wait_healthy
 from tests.integration.test_email_ingest import message
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.mail_servers import PASSWORD as MAILBOX_PASSWORD
 from tests.support.mail_servers import USER

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, add_user
 from tests.support import letters as scans
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ from rq import SimpleWorker
 from contact_centre.jobs.tasks import sweep_queue
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
-from tests.conftest import PASSWORD, add_token, add_user
+from tests.support.accounts import PASSWORD, add_token, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.factories import inbound
 

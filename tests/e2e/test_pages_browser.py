@@ -7,7 +7,7 @@ import re
 import pytest
 
 from contact_centre.domain.enums import Role
-from tests.conftest import PASSWORD, add_user
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import PASSWORD, add_user
 from tests.integration.test_phone_webhooks import TOKEN, call, signed_post
+from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 from tests.support.fake_twilio import start_fake_twilio
 
