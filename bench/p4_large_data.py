@@ -36,7 +36,7 @@ from _common import OUT, machine, ms, summary
 from generate_data import grow, setup
 
 import contact_centre.domain.models  # noqa: F401
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import NotFound
 from contact_centre.infrastructure.db import Database
 from contact_centre.queue.service import snapshot

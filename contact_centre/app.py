@@ -20,6 +20,7 @@ from contact_centre.channels import load_settings
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.transcription import transcriber_for
 from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.channels import register_rules
 from contact_centre.domain.people import StaffUser
 from contact_centre.infrastructure.db import Database
 from contact_centre.infrastructure.jobs import InProcessJobs, JobRunner, RQJobs
@@ -86,6 +87,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
 
     plugins = channel_plugins()
+    for plugin in plugins:
+        for channel, rules in plugin.channels.items():
+            register_rules(channel, rules)
     CSRFProtect(app)
     Babel(app, locale_selector=lambda: "fr")
     _login(app)

@@ -11,8 +11,9 @@ from contact_centre.channels.meetings.entry import COUNCIL, GUSP, MeetingEntry, 
 from contact_centre.channels.patrol.report import Location, PatrolReport, active_categories, record_report
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contact_details import format_phone_national
-from contact_centre.domain.enums import Channel, Role, ValidatorTitle
+from contact_centre.domain.enums import Role, ValidatorTitle
 from contact_centre.domain.people import StaffUser
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.migrate import upgrade

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
 from contact_centre.services.intake import CitizenHints, InboundContact

@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import CHANNEL_LABELS, CONSOLE_ROLES, Channel
+from contact_centre.domain.channels import Channel, channel_label
+from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.runtime import runtime
 from contact_centre.services.staff import console_colleagues
 from contact_centre.web.access import roles_required
@@ -29,6 +30,6 @@ def index() -> ResponseReturnValue:
     return render_template(
         "console/index.html",
         opening=opening,
-        channels=[(c.value, CHANNEL_LABELS[c]) for c in Channel],
+        channels=[(c.value, channel_label(c)) for c in Channel.declared()],
         colleagues=console_colleagues(runtime().session(), current_user.id),
     )

@@ -5,31 +5,6 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Channel(str, Enum):
-    PHONE = "phone"
-    VOICEMAIL = "voicemail"
-    EMAIL = "email"
-    MAIL = "mail"  # scanned postal letter
-    COUNTER = "counter"
-    WEB = "web"
-    COUNCIL = "council"  # conseil de quartier
-    GUSP = "gusp"  # gestion urbaine et sociale de proximité
-    PATROL = "patrol"  # patroller's own report (autosaisine)
-
-
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.PHONE: "Téléphone",
-    Channel.VOICEMAIL: "Messagerie vocale",
-    Channel.EMAIL: "Courriel",
-    Channel.MAIL: "Courrier",
-    Channel.COUNTER: "Accueil",
-    Channel.WEB: "Internet",
-    Channel.COUNCIL: "Conseil de quartier",
-    Channel.GUSP: "GUSP",
-    Channel.PATROL: "Patrouilleur",
-}
-
-
 class Direction(str, Enum):
     INBOUND = "inbound"
     OUTBOUND = "outbound"

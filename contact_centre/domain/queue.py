@@ -8,8 +8,9 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_centre.domain.base import Base, UTCDateTime, utcnow
+from contact_centre.domain.channels import Channel, ChannelType
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.people import Citizen, StaffUser, _enum
 from contact_centre.domain.service_requests import ServiceRequest
 
@@ -24,7 +25,7 @@ class QueueItem(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(ChannelType())
     status: Mapped[QueueStatus] = mapped_column(_enum(QueueStatus), default=QueueStatus.WAITING)
     # 1 = urgent ... 4 = low; the queue is ordered by priority, then age.
     priority: Mapped[int] = mapped_column(default=3)

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import CONSOLE_ROLES, Channel, QueueStatus
+from contact_centre.domain.enums import CONSOLE_ROLES, QueueStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.people import Citizen, StaffUser, citizen_display_name, staff_display_name
 from contact_centre.domain.queue import QueueItem

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contact_details import format_phone_national
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.enums import Direction
 from contact_centre.domain.queue import QueueItem
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.queue import service as queue

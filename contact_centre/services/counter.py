@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.counter import CounterTicket, TicketSequence, TicketStatus
-from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork

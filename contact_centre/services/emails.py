@@ -12,9 +12,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from contact_centre.domain.audit import record_event
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
 from contact_centre.domain.emails import MailboxState, OutboundMail
-from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.enums import Direction
 from contact_centre.domain.errors import N_, InvalidInput, NotFound
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork

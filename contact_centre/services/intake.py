@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.closures import closure_days
 from contact_centre.domain.contacts import Attachment, Contact
-from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.enums import Direction
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.queue import QueueItem

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Attachment, Contact
-from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.errors import N_, NotFound
 from contact_centre.domain.letters import (
     LetterPage,

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from contact_centre.domain.audit import record_event
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.enums import Direction
 from contact_centre.domain.errors import N_, Conflict, InvalidInput, NotFound
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork

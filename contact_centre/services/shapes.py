@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import CHANNEL_LABELS, Channel, QueueStatus
+from contact_centre.domain.channels import Channel, channel_label
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.queue import QueueItem
 
@@ -65,7 +66,7 @@ def fields_to_dict(f: ItemFields, now: datetime | None = None) -> dict[str, Any]
     return {
         "id": f.id,
         "channel": f.channel.value,
-        "channel_label": CHANNEL_LABELS[f.channel],
+        "channel_label": channel_label(f.channel),
         "received_at": iso(f.received_at),
         "waiting_seconds": max(0, int((now - f.received_at).total_seconds())),
         "sla_due_at": iso(f.sla_due_at),

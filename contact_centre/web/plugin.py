@@ -5,17 +5,21 @@ factory and the CLI iterate over that list. Nothing outside the channel's packag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import click
 from flask import Blueprint, Flask
 from flask_socketio import Namespace
 
+from contact_centre.domain.channels import Channel, ChannelRules
+
 
 @dataclass(frozen=True)
 class ChannelPlugin:
     name: str
+    # The channel codes it records contacts with, each with its label and its pick-up targets.
+    channels: Mapping[Channel, ChannelRules] = field(default_factory=dict)
     # Pages and webhooks, registered on the app with their own URL prefix.
     pages: Sequence[Blueprint] = ()
     # The console's actions for this channel, nested under /console/api (role check and errors there).

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel
 from contact_centre.domain.queue import QueueItem
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations

@@ -8,8 +8,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.enums import Role
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.axe import serious_violations
 from tests.support.clients import ConsoleClient, login

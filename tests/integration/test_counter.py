@@ -12,9 +12,9 @@ import socketio
 from sqlalchemy import func, select
 
 from contact_centre.domain.audit import AuditEvent
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
 from contact_centre.domain.counter import CounterTicket, TicketStatus
-from contact_centre.domain.enums import Channel
 from contact_centre.domain.queue import QueueItem
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login

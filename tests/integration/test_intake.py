@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from contact_centre.domain.audit import AuditEvent
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Attachment, Contact
-from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import InvalidInput
 from contact_centre.domain.queue import QueueItem
 from contact_centre.services.intake import IncomingAttachment

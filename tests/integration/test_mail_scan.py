@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from contact_centre.channels.mail.intake import reception_instant
 from contact_centre.domain.audit import timeline
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.enums import Role
 from contact_centre.domain.sla import sla_due_at
 from contact_centre.queue import service as queue
 from tests.support import letters as scans

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from contact_centre.channels.mail import watch as watch_module
 from contact_centre.channels.mail.watch import PROCESSING, MailRoom
 from contact_centre.cli import main
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel
 from contact_centre.domain.letters import LetterScan, ScanStatus
 from tests.support import letters as scans
 

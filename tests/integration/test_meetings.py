@@ -11,8 +11,9 @@ import requests
 from sqlalchemy import func, select
 
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.enums import Role
 from contact_centre.domain.queue import QueueItem
 from contact_centre.services.citizens import CitizenDetails, create_citizen
 from tests.support.accounts import PASSWORD, add_user

@@ -11,8 +11,9 @@ import requests
 from PIL import Image
 from sqlalchemy import func, select
 
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Attachment, Contact
-from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.enums import Role
 from contact_centre.domain.queue import QueueItem
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, csrf_from, login

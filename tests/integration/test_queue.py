@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import Channel, QueueStatus
+from contact_centre.domain.channels import Channel
+from contact_centre.domain.enums import QueueStatus
 from contact_centre.domain.errors import Conflict, InvalidInput
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.unit_of_work import UnitOfWork

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from contact_centre.domain.audit import timeline
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import Conflict, InvalidInput, NotFound
 from contact_centre.domain.references import next_reference
 from contact_centre.domain.service_requests import ServiceRequest

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
 from contact_centre.services.catalogue_import import (

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from rq import SimpleWorker
 
 from contact_centre.domain.base import utcnow
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.references import next_reference
 from contact_centre.domain.service_requests import ServiceRequest
 from contact_centre.infrastructure.jobs import InProcessJobs, RQJobs

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from contact_centre.domain.channels import Channel, ChannelRules
 from contact_centre.web.plugin import ChannelPlugin
 
 
@@ -11,6 +14,7 @@ def plugin() -> ChannelPlugin:
 
     return ChannelPlugin(
         name="counter",
+        channels={Channel.COUNTER: ChannelRules("Accueil", live_target=timedelta(minutes=15), priority=1)},
         pages=(pages.bp,),  # kiosk and waiting-room display
         console_api=(actions.bp,),  # call next, call, recall, no-show
         namespaces=(CounterDisplayNamespace,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contact_centre.domain.channels import Channel, ChannelRules
 from contact_centre.web.plugin import ChannelPlugin
 
 
@@ -12,6 +13,7 @@ def plugin() -> ChannelPlugin:
 
     return ChannelPlugin(
         name="email",
+        channels={Channel.EMAIL: ChannelRules("Courriel", business_days=1)},
         console_api=(actions.bp,),  # an item's thread, replies, resend
         # A request opened from an e-mail sends its reference to the citizen.
         setup=lambda _app: on_request_created(acknowledge_request),

@@ -16,7 +16,7 @@ from contact_centre.channels.email.notify import (
 )
 from contact_centre.channels.email.parse import ParsedMessage, parse_message
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import DomainError
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import runtime

@@ -21,8 +21,9 @@ from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.parse import ParsedMessage, checked_address
 from contact_centre.channels.email.sending import send_mail
 from contact_centre.domain.base import utcnow
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Direction
+from contact_centre.domain.enums import Direction
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.service_requests import ServiceRequest

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from contact_centre.domain.channels import Channel, ChannelRules
 from contact_centre.web.plugin import ChannelPlugin
 
 
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.mail import views
 
-    return ChannelPlugin(name="mail", console_api=(views.bp,))  # uploads, letters, pages, search
+    return ChannelPlugin(
+        name="mail",
+        channels={Channel.MAIL: ChannelRules("Courrier", business_days=2)},
+        console_api=(views.bp,),  # uploads, letters, pages, search
+    )

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from contact_centre.channels.mail.scans import CheckedScan
 from contact_centre.domain.base import utcnow
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.letters import ScanStatus
 from contact_centre.domain.unit_of_work import UnitOfWork

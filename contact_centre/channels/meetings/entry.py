@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime
 from contact_centre.services.intake import CitizenHints, InboundContact, RecordedContact

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from contact_centre.domain.channels import Channel, ChannelRules
 from contact_centre.web.plugin import ChannelPlugin
 
 
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.patrol import views
 
-    return ChannelPlugin(name="patrol", pages=(views.bp,))
+    return ChannelPlugin(
+        name="patrol",
+        channels={Channel.PATROL: ChannelRules("Patrouilleur", business_days=1, priority=2)},
+        pages=(views.bp,),
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from contact_centre.domain.catalogue import active_processes
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.errors import N_, InvalidInput
 from contact_centre.domain.unit_of_work import UnitOfWork
 from contact_centre.runtime import Runtime

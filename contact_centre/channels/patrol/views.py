@@ -27,8 +27,9 @@ from contact_centre.channels.patrol.report import (
     record_report,
     uploaded,
 )
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contacts import Contact
-from contact_centre.domain.enums import Channel, Role
+from contact_centre.domain.enums import Role
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
 from contact_centre.web.access import roles_required

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from contact_centre.domain.channels import Channel, ChannelRules
 from contact_centre.web.plugin import ChannelPlugin
 
 
@@ -10,6 +13,10 @@ def plugin() -> ChannelPlugin:
 
     return ChannelPlugin(
         name="phone",
+        channels={
+            Channel.PHONE: ChannelRules("Téléphone", live_target=timedelta(minutes=3), priority=1),
+            Channel.VOICEMAIL: ChannelRules("Messagerie vocale", business_days=1, priority=2),
+        },
         pages=(views.bp, call_log.bp),  # Twilio's webhooks; the day's call log
         console_api=(actions.bp,),  # answer, call back, voicemail, browser phone token
         csrf_exempt=(views.bp,),  # Twilio signs its requests

@@ -14,8 +14,8 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.rest import TelephonyNotConfigured, TwilioVoice
 from contact_centre.channels.phone.twiml import VOICE
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contact_details import format_phone_national
-from contact_centre.domain.enums import Channel
 from contact_centre.domain.errors import N_
 from contact_centre.domain.people import StaffUser
 from contact_centre.runtime import runtime

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from contact_centre.domain.channels import Channel
 from contact_centre.domain.contact_details import (
     InvalidContactDetail,
     format_phone_national,
     normalise_phone,
 )
-from contact_centre.domain.enums import Channel
 from contact_centre.services.intake import CitizenHints, InboundContact
 
 # Twilio's CallStatus values that end a call.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.rest import TwilioVoice
 from contact_centre.channels.phone.transcription import transcriber_for
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.runtime import runtime
 from contact_centre.services.contact_updates import update_contact
 

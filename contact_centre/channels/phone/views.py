@@ -14,7 +14,7 @@ from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.jobs import transcribe_voicemail
 from contact_centre.channels.phone.signature import twilio_signed
 from contact_centre.domain.business_calendar import BusinessCalendar
-from contact_centre.domain.enums import Channel
+from contact_centre.domain.channels import Channel
 from contact_centre.runtime import runtime
 from contact_centre.services.contact_updates import queue_item_of, update_contact
 
