@@ -28,7 +28,7 @@ from contact_centre.settings.fields import (
 class AppSettings:
     title: ClassVar[str] = "Application"
 
-    instance_path: Path = setting(  # noqa: RUF009
+    instance_path: Path = setting(
         "INSTANCE_PATH", resolved_directory, "dossier de l'instance (SQLite, secret généré, pièces jointes)",
         derive=lambda _read: Path("instance").resolve(),
     )  # fmt: skip
@@ -110,7 +110,7 @@ class QueueSettings:
 class StorageSettings:
     title: ClassVar[str] = "Pièces jointes"
 
-    attachments_dir: Path = setting(  # noqa: RUF009
+    attachments_dir: Path = setting(
         "ATTACHMENTS_DIR", directory, "dossier des pièces jointes",
         derive=lambda read: read["INSTANCE_PATH"] / "attachments",
     )  # fmt: skip

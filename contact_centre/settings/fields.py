@@ -59,7 +59,7 @@ def setting(
 ) -> Any:
     """Declare a section's field: its variable, its default (written here only), its check.
 
-    Ruff's RUF009 does not know this is a dataclasses.field: fields of a mutable type say `# noqa`."""
+    It returns a dataclasses.field; pyproject.toml tells ruff (RUF009) that it is no shared default."""
     spec = Spec(env, parse, doc, secret, blank_is_default, derive, show)
     if derive is not None:
         return field(metadata={"setting": spec})

@@ -19,7 +19,7 @@ class CounterSettings:
         "guichets auxquels les tickets sont appelés",
         default=("Guichet 1", "Guichet 2", "Guichet 3"),
     )
-    counter_reasons_file: Path | None = setting(  # noqa: RUF009
+    counter_reasons_file: Path | None = setting(
         "COUNTER_REASONS_FILE", existing_file, "autre liste des motifs de la borne (CSV) ; vide : celle fournie",
         default=None,
     )  # fmt: skip

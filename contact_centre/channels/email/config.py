@@ -38,7 +38,7 @@ class EmailSettings:
     imap_user: str = setting("IMAP_USER", text, "compte IMAP", default="")
     imap_password: str = setting("IMAP_PASSWORD", text, "mot de passe IMAP", default="", secret=True)
     # Extra CA certificates trusted besides the system's; the certificate and host name are always checked.
-    imap_ca_file: Path | None = setting(  # noqa: RUF009
+    imap_ca_file: Path | None = setting(
         "IMAP_CA_FILE",
         existing_file,
         "certificats d'autorité (PEM) reconnus en plus du système",
@@ -70,7 +70,7 @@ class EmailSettings:
     )
     smtp_user: str = setting("SMTP_USER", text, "identifiant SMTP, si le serveur en demande un", default="")
     smtp_password: str = setting("SMTP_PASSWORD", text, "mot de passe SMTP", default="", secret=True)
-    smtp_ca_file: Path | None = setting(  # noqa: RUF009
+    smtp_ca_file: Path | None = setting(
         "SMTP_CA_FILE", existing_file, "comme IMAP_CA_FILE, pour le serveur d'envoi", default=None
     )
     # The city's address (never answered automatically): bare, or with the name shown with it.

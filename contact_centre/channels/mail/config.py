@@ -23,18 +23,18 @@ def ocr_languages(raw: str) -> str:
 class MailSettings:
     title: ClassVar[str] = "Courrier numérisé et OCR"
 
-    mail_scan_dir: Path = setting(  # noqa: RUF009
+    mail_scan_dir: Path = setting(
         "MAIL_SCAN_DIR", directory, "dossier surveillé par « contact-centre mail watch »",
         derive=lambda read: read["INSTANCE_PATH"] / "courrier",
     )  # fmt: skip
     # Empty processed/quarantine folders default to subfolders of the watched one.
-    mail_scan_processed_dir: Path | None = setting(  # noqa: RUF009
+    mail_scan_processed_dir: Path | None = setting(
         "MAIL_SCAN_PROCESSED_DIR",
         directory,
         "où vont les fichiers pris ; vide : DOSSIER/traites",
         default=None,
     )
-    mail_scan_quarantine_dir: Path | None = setting(  # noqa: RUF009
+    mail_scan_quarantine_dir: Path | None = setting(
         "MAIL_SCAN_QUARANTINE_DIR", directory, "où vont les fichiers illisibles ; vide : DOSSIER/quarantaine",
         default=None,
     )  # fmt: skip
