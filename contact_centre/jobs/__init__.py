@@ -1,1 +1,1 @@
-"""Background jobs: in-process threads by default, RQ on Redis when REDIS_URL is set."""
+"""Job functions that are not a channel's own (the queue sweep); runners are in infrastructure/jobs.py."""
