@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -49,3 +50,9 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def text_enum(cls: type) -> SAEnum:
+    """An Enum column stored as its values' text."""
+    # Stored as plain text (no native PG enum) so adding a value needs no type migration.
+    return SAEnum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

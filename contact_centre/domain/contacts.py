@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow
+from contact_centre.domain.base import Base, JSONType, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.channels import Channel, ChannelType
 from contact_centre.domain.enums import Direction
-from contact_centre.domain.people import Citizen, StaffUser, _enum
+from contact_centre.domain.people import Citizen, StaffUser
 from contact_centre.domain.service_requests import ServiceRequest
 
 
@@ -30,7 +30,7 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(ChannelType())
-    direction: Mapped[Direction] = mapped_column(_enum(Direction), default=Direction.INBOUND)
+    direction: Mapped[Direction] = mapped_column(text_enum(Direction), default=Direction.INBOUND)
     external_id: Mapped[str | None] = mapped_column(String(255))
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))

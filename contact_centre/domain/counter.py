@@ -8,8 +8,7 @@ from enum import Enum
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, UTCDateTime, utcnow
-from contact_centre.domain.people import _enum
+from contact_centre.domain.base import Base, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.queue import QueueItem
 
 
@@ -31,7 +30,7 @@ class CounterTicket(Base):
     letter: Mapped[str] = mapped_column(String(1))
     number: Mapped[int] = mapped_column()
     reason: Mapped[str] = mapped_column(String(40))
-    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), default=TicketStatus.WAITING)
+    status: Mapped[TicketStatus] = mapped_column(text_enum(TicketStatus), default=TicketStatus.WAITING)
     # Sent by the kiosk page with each tap: a double tap gets the same ticket, not two.
     kiosk_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

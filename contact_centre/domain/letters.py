@@ -15,9 +15,8 @@ from enum import Enum
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, JSONType, UTCDateTime, utcnow
+from contact_centre.domain.base import Base, JSONType, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.contacts import Attachment, Contact
-from contact_centre.domain.people import _enum
 from contact_centre.domain.references import format_reference
 
 
@@ -37,7 +36,7 @@ class LetterScan(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # pdf, jpeg, png, tiff: found from the bytes
     page_count: Mapped[int] = mapped_column(Integer)
-    status: Mapped[ScanStatus] = mapped_column(_enum(ScanStatus), default=ScanStatus.PENDING)
+    status: Mapped[ScanStatus] = mapped_column(text_enum(ScanStatus), default=ScanStatus.PENDING)
     text: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Every GRC-… reference read in the text, in order, known or not.

@@ -5,17 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, UTCDateTime, utcnow
+from contact_centre.domain.base import Base, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.enums import AgentStatus, ContactPreference, Entity, Role, ValidatorTitle
-
-
-def _enum(cls: type) -> SAEnum:
-    # Stored as plain text (no native PG enum) so adding a value needs no type migration.
-    return SAEnum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-
 
 # Byte order on PostgreSQL, as SQLite's default: one btree then serves both the prefix LIKE and the
 # ORDER BY of a name search (under a linguistic collation it can serve only one of them).
@@ -40,7 +33,7 @@ class Service(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    entity: Mapped[Entity] = mapped_column(_enum(Entity))
+    entity: Mapped[Entity] = mapped_column(text_enum(Entity))
 
 
 class StaffUser(Base):
@@ -52,14 +45,14 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(text_enum(Role))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
-    validator_title: Mapped[ValidatorTitle | None] = mapped_column(_enum(ValidatorTitle))
+    validator_title: Mapped[ValidatorTitle | None] = mapped_column(text_enum(ValidatorTitle))
     # The ambassador's desk phone (E.164); calls are bridged there, else to the browser.
     desk_phone: Mapped[str | None] = mapped_column(String(20))
-    agent_status: Mapped[AgentStatus] = mapped_column(_enum(AgentStatus), default=AgentStatus.OFFLINE)
+    agent_status: Mapped[AgentStatus] = mapped_column(text_enum(AgentStatus), default=AgentStatus.OFFLINE)
     # Bumped on logout and password change: old session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -125,7 +118,7 @@ class Citizen(Base):
     address_line: Mapped[str] = mapped_column(String(255), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
-    preferred_contact: Mapped[ContactPreference | None] = mapped_column(_enum(ContactPreference))
+    preferred_contact: Mapped[ContactPreference | None] = mapped_column(text_enum(ContactPreference))
     accepts_sms: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

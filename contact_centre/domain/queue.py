@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, UTCDateTime, utcnow
+from contact_centre.domain.base import Base, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.channels import Channel, ChannelType
 from contact_centre.domain.contacts import Contact
 from contact_centre.domain.enums import QueueStatus
-from contact_centre.domain.people import Citizen, StaffUser, _enum
+from contact_centre.domain.people import Citizen, StaffUser
 from contact_centre.domain.service_requests import ServiceRequest
 
 
@@ -26,7 +26,7 @@ class QueueItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(ChannelType())
-    status: Mapped[QueueStatus] = mapped_column(_enum(QueueStatus), default=QueueStatus.WAITING)
+    status: Mapped[QueueStatus] = mapped_column(text_enum(QueueStatus), default=QueueStatus.WAITING)
     # 1 = urgent ... 4 = low; the queue is ordered by priority, then age.
     priority: Mapped[int] = mapped_column(default=3)
     summary: Mapped[str] = mapped_column(String(255), default="")

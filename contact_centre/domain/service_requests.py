@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contact_centre.domain.base import Base, UTCDateTime, utcnow
+from contact_centre.domain.base import Base, UTCDateTime, text_enum, utcnow
 from contact_centre.domain.catalogue import Process
 from contact_centre.domain.enums import RequestStatus
-from contact_centre.domain.people import Citizen, Service, StaffUser, _enum
+from contact_centre.domain.people import Citizen, Service, StaffUser
 
 if TYPE_CHECKING:
     from contact_centre.domain.contacts import Contact
@@ -33,7 +33,7 @@ class ServiceRequest(Base):
     subject: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"))
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus), default=RequestStatus.NEW)
+    status: Mapped[RequestStatus] = mapped_column(text_enum(RequestStatus), default=RequestStatus.NEW)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     referent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
