@@ -19,7 +19,7 @@ export function has(key) {
   return Object.prototype.hasOwnProperty.call(STRINGS, key);
 }
 
-export function fmt(template, params) {
+function fmt(template, params) {
   return String(template).replace(/\{(\w+)\}/g, (whole, name) =>
     params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
 }
