@@ -196,10 +196,10 @@ def create_staff(env: dict[str, str], usernames: list[str], role: str = "ambassa
     from sqlalchemy.orm import Session
 
     import contact_centre.domain.models  # noqa: F401  (every table, for the ORM's flush order)
-    from contact_centre.channels import load_settings
     from contact_centre.domain.unit_of_work import UnitOfWork
     from contact_centre.infrastructure.db import Database
     from contact_centre.infrastructure.publishing import NullPublisher
+    from contact_centre.plugins import load_settings
     from contact_centre.services.staff import create_user
 
     settings = load_settings(env).resolved()

@@ -149,8 +149,8 @@ def phone_book(env: dict[str, str]) -> dict[str, int]:
     app's phone check refuses and Twilio never sends, so no call uses them."""
     from sqlalchemy import create_engine, text
 
-    from contact_centre.channels import load_settings
     from contact_centre.domain.contact_details import InvalidContactDetail, normalise_phone
+    from contact_centre.plugins import load_settings
 
     engine = create_engine(load_settings(env).resolved().database.database_url)
     try:
@@ -479,7 +479,7 @@ def verify(env: dict[str, str], calls: Calls, sent: int, answered: list[str]) ->
     the caller's number, and to nobody for a shared or unknown number."""
     from sqlalchemy import create_engine, text
 
-    from contact_centre.channels import load_settings
+    from contact_centre.plugins import load_settings
 
     engine = create_engine(load_settings(env).resolved().database.database_url)
     try:
@@ -563,8 +563,8 @@ def profile(env: dict[str, str], book: dict[str, int], count: int, config: str, 
     from sqlalchemy import event
 
     from contact_centre.app import create_app
-    from contact_centre.channels import load_settings
     from contact_centre.domain.base import utcnow
+    from contact_centre.plugins import load_settings
 
     app = create_app(load_settings(env))
     rt = app.extensions["espace_citoyen"]

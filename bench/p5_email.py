@@ -262,8 +262,8 @@ def deploy(
 def seed_requests(env: dict[str, str], user_id: int, count: int) -> list[str]:
     """`count` requests opened from web contacts and left claimed: replies naming them join their item."""
     from contact_centre.app import create_app
-    from contact_centre.channels import load_settings
     from contact_centre.domain.channels import Channel
+    from contact_centre.plugins import load_settings
     from contact_centre.queue import service as queue
     from contact_centre.services.intake import CitizenHints, InboundContact
     from contact_centre.services.service_requests import RequestDraft, create_request_from_item
@@ -309,13 +309,13 @@ def deliver_all(port: int, mails: list[Mail]) -> float:
 def check_database(env: dict[str, str]) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from contact_centre.channels import load_settings
     from contact_centre.domain.audit import AuditEvent
     from contact_centre.domain.channels import Channel
     from contact_centre.domain.contacts import Contact
     from contact_centre.domain.enums import Direction
     from contact_centre.domain.queue import QueueItem
     from contact_centre.infrastructure.db import Database
+    from contact_centre.plugins import load_settings
 
     database = Database(load_settings(env).resolved().database.database_url)
     try:

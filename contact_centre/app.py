@@ -16,7 +16,6 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from contact_centre.channels import load_settings
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.channels.phone.transcription import transcriber_for
 from contact_centre.domain.business_calendar import BusinessCalendar
@@ -26,7 +25,7 @@ from contact_centre.infrastructure.db import Database
 from contact_centre.infrastructure.jobs import InProcessJobs, JobRunner, RQJobs
 from contact_centre.infrastructure.publishing import SocketIOPublisher
 from contact_centre.infrastructure.storage import FileStorage
-from contact_centre.plugins import channel_plugins
+from contact_centre.plugins import channel_plugins, load_settings
 from contact_centre.runtime import Runtime, runtime
 from contact_centre.services.intake import Intake
 from contact_centre.settings import Settings
@@ -39,7 +38,8 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = (settings or load_settings()).resolved()  # SettingsError lists every bad variable
-    transcriber_for(settings.section(PhoneSettings).phone_transcriber)  # an unknown name stops the start, with its name
+    # An unknown transcriber's name stops the start, with its name.
+    transcriber_for(settings.section(PhoneSettings).phone_transcriber)
     app = Flask(__name__, instance_path=str(settings.app.instance_path))
     app.config.update(
         SECRET_KEY=settings.app.secret_key,
@@ -56,7 +56,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     if settings.app.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.app.proxy_hops, x_proto=settings.app.proxy_hops, x_host=settings.app.proxy_hops
+            app.wsgi_app,
+            x_for=settings.app.proxy_hops,
+            x_proto=settings.app.proxy_hops,
+            x_host=settings.app.proxy_hops,
         )
 
     socketio = SocketIO(
@@ -70,7 +73,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         engineio_logger=False,
     )
     jobs: JobRunner = (
-        RQJobs(settings.jobs.redis_url, settings.jobs.rq_queue) if settings.jobs.uses_redis else InProcessJobs(app)
+        RQJobs(settings.jobs.redis_url, settings.jobs.rq_queue)
+        if settings.jobs.uses_redis
+        else InProcessJobs(app)
     )
     database = Database(settings.database.database_url)
     storage = FileStorage(settings.storage.attachments_dir)

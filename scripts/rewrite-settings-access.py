@@ -45,7 +45,9 @@ def sections() -> dict[str, tuple[str, str | None]]:
         DECLARATIONS.add(path)
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for node in ast.parse(path.read_text()).body:
-            if not (isinstance(node, ast.ClassDef) and node.name.endswith("Settings") and node.name != "Settings"):
+            if not (
+                isinstance(node, ast.ClassDef) and node.name.endswith("Settings") and node.name != "Settings"
+            ):
                 continue
             if node.name in CORE_ATTRIBUTES:
                 found[node.name] = (CORE_ATTRIBUTES[node.name], None)
@@ -82,7 +84,11 @@ def rewrite(source: str, found: dict[str, tuple[str, str | None]]) -> str:
 
     # A local name for the settings (`s = self.settings`) is a receiver too.
     aliases = set(re.findall(r"^\s*(\w+) = (?:[\w.()]+\.)?settings\s*$", source, re.M)) - {"settings"}
-    receiver = RECEIVER if not aliases else rf"(?<!\w)(settings|_settings\(\)|resolved\(\)|{'|'.join(sorted(aliases))})"
+    receiver = (
+        RECEIVER
+        if not aliases
+        else rf"(?<!\w)(settings|_settings\(\)|resolved\(\)|{'|'.join(sorted(aliases))})"
+    )
     source = re.sub(receiver + rf"\.({names})\b(?!\s*\()", access, source)
     source = re.sub(
         r"(?<![\w.])replace\((\s*)((?:\w+\.)*settings)\s*,(\s*)",
@@ -94,8 +100,8 @@ def rewrite(source: str, found: dict[str, tuple[str, str | None]]) -> str:
         settings_import = re.compile(r"^(\s*)from contact_centre\.settings import Settings\n", re.M)
         if not re.search(r"\bSettings\b", settings_import.sub("", source)):
             # Settings was imported only to load it: import the loader in its place (bench keeps them local).
-            source = settings_import.sub(r"\1from contact_centre.channels import load_settings\n", source)
-        imports.add(("contact_centre.channels", "load_settings"))
+            source = settings_import.sub(r"\1from contact_centre.plugins import load_settings\n", source)
+        imports.add(("contact_centre.plugins", "load_settings"))
     for module, name in sorted(imports):
         if not re.search(rf"^\s*from {re.escape(module)} import .*\b{name}\b", source, re.M):
             source = _add_import(source, f"from {module} import {name}")
@@ -118,7 +124,11 @@ def _add_import(source: str, line: str) -> str:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
-    targets = [Path(a) for a in argv if a != "--check"] or [ROOT / "contact_centre", ROOT / "tests", ROOT / "bench"]
+    targets = [Path(a) for a in argv if a != "--check"] or [
+        ROOT / "contact_centre",
+        ROOT / "tests",
+        ROOT / "bench",
+    ]
     found = sections()
     changed = []
     for target in targets:

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from contact_centre.app import create_app
-from contact_centre.channels import load_settings
+from contact_centre.plugins import load_settings
 from contact_centre.runtime import Runtime
 from contact_centre.settings import Settings
 from tests.support.backends import (
@@ -23,7 +23,6 @@ from tests.support.served import ServedApp, serve
 
 # Shared fixtures live in their support modules, loaded here for every test: a private Dovecot, an SMTP sink.
 pytest_plugins = ("tests.support.mail_servers",)
-
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from contact_centre.channels import load_settings
 from contact_centre.domain.models import Base
 from contact_centre.infrastructure.db import make_engine
+from contact_centre.plugins import load_settings
 
 config = context.config
 target_metadata = Base.metadata

@@ -165,7 +165,7 @@ class Settings:
         """A section by its class: a channel's (`PhoneSettings`) or a core one (`QueueSettings`)."""
         found = self.channels.get(kind) or next((c for c in self._core().values() if type(c) is kind), None)
         if not isinstance(found, kind):
-            raise LookupError(f"section {kind.__name__} non chargée (absente de CHANNEL_SECTIONS ?)")
+            raise LookupError(f"section {kind.__name__} non chargée (aucun plug-in ne la déclare ?)")
         return found
 
     def _core(self) -> dict[str, Any]:

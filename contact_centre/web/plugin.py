@@ -1,6 +1,7 @@
 """What a channel brings to the app, declared in one place: its package's `plugin()` returns a
-`ChannelPlugin`, `contact_centre.channels.CHANNELS` lists them (a line per channel), and the app
-factory and the CLI iterate over that list. Nothing outside the channel's package names its modules.
+`ChannelPlugin`, `contact_centre.plugins.CHANNELS` lists them (a line per channel), and the app
+factory, the settings loader and the CLI iterate over that list. Nothing outside the channel's package
+names its modules.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ class ChannelPlugin:
     csrf_exempt: Sequence[Blueprint] = ()
     # Socket.IO namespaces, made per app.
     namespaces: Sequence[Callable[[], Namespace]] = ()
-    # `contact-centre <name> …`
+    # `contact-centre <name> …`: its group reads the settings and builds the app with web/commands.py.
     cli: click.Group | None = None
+    # What `contact-centre serve` starts beside the web server, given the app (a thread, say).
+    serve: Callable[[Flask], None] | None = None
     # Its settings section (a class of `settings.section()`), checked at start with the others.
     settings: type | None = None
     # Anything else to wire once the app exists (hooks on the domain's events).

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from contact_centre.app import create_app
-from contact_centre.channels import load_settings
 from contact_centre.domain.contacts import Contact
 from contact_centre.domain.queue import QueueItem
+from contact_centre.plugins import load_settings
 from tests.support.accounts import add_token, add_user
 
 

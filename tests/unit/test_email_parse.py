@@ -6,10 +6,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from contact_centre.channels import load_settings
 from contact_centre.channels.email.automatic import automatic_reason
 from contact_centre.channels.email.compose import build_email, references, reply_subject
 from contact_centre.channels.email.parse import fingerprint, parse_message, safe_filename
+from contact_centre.plugins import load_settings
 
 LIMITS = {"max_attachment_bytes": 1000, "max_message_bytes": 100_000}
 CRLF = b"\r\n"

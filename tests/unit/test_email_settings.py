@@ -2,10 +2,10 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from contact_centre.channels import load_settings
 from contact_centre.channels.email.compose import build_email, new_message_id
 from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.email.inbound import own_addresses
+from contact_centre.plugins import load_settings
 from contact_centre.settings import SettingsError
 
 
@@ -48,13 +48,22 @@ def test_email_environment_overrides():
             {"SMTP_PORT": "abc"},
             "SMTP_PORT : un entier entre 1 et 65535 (ou 0, le port habituel) est attendu, reçu « abc »",
         ),
-        ({"IMAP_PORT": "70000"}, "IMAP_PORT : un entier entre 1 et 65535 (ou 0, le port habituel) est attendu"),
+        (
+            {"IMAP_PORT": "70000"},
+            "IMAP_PORT : un entier entre 1 et 65535 (ou 0, le port habituel) est attendu",
+        ),
         ({"IMAP_KEEP_ORIGINALS": "peut-être"}, "IMAP_KEEP_ORIGINALS : true ou false est attendu"),
-        ({"IMAP_BATCH_SIZE": "0"}, "IMAP_BATCH_SIZE : un entier supérieur ou égal à 1 est attendu, reçu « 0 »"),
+        (
+            {"IMAP_BATCH_SIZE": "0"},
+            "IMAP_BATCH_SIZE : un entier supérieur ou égal à 1 est attendu, reçu « 0 »",
+        ),
         ({"IMAP_CA_FILE": "/nulle/part/ca.pem"}, "IMAP_CA_FILE : un fichier existant est attendu"),
         ({"MAIL_FROM": "grc@"}, "MAIL_FROM : une adresse électronique est attendue"),
         ({"MAIL_FROM": "Mairie <pas une adresse>"}, "MAIL_FROM : une adresse électronique est attendue"),
-        ({"EMAIL_AUTO_ACK_TEXT": "Reçu {sujet}"}, "EMAIL_AUTO_ACK_TEXT : un texte dont les champs sont parmi"),
+        (
+            {"EMAIL_AUTO_ACK_TEXT": "Reçu {sujet}"},
+            "EMAIL_AUTO_ACK_TEXT : un texte dont les champs sont parmi",
+        ),
     ],
 )
 def test_bad_email_settings_name_the_variable(env, message):
@@ -80,7 +89,12 @@ def test_both_address_forms_are_sent_from(mail_from, name):
     assert own_addresses(settings) == ("grc@chalons.fr",)
     assert new_message_id(settings).endswith("@chalons.fr")
     msg = build_email(
-        settings, to="jean@example.fr", to_name="Jean", subject="Accusé", body="Bonjour", message_id="m@chalons.fr"
+        settings,
+        to="jean@example.fr",
+        to_name="Jean",
+        subject="Accusé",
+        body="Bonjour",
+        message_id="m@chalons.fr",
     )
     sent = message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert sent["From"].addresses[0].addr_spec == "grc@chalons.fr"

@@ -93,8 +93,8 @@ def test_ocr_output_is_tidied():
 def test_scanned_mail_settings(tmp_path):
     from pathlib import Path
 
-    from contact_centre.channels import load_settings
     from contact_centre.channels.mail.config import MailSettings
+    from contact_centre.plugins import load_settings
     from contact_centre.settings import SettingsError
 
     defaults = load_settings({"INSTANCE_PATH": str(tmp_path)}).section(MailSettings)

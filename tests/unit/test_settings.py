@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contact_centre.channels import CHANNEL_SECTIONS, load_settings
 from contact_centre.channels.counter.config import CounterSettings
 from contact_centre.channels.email.config import EmailSettings
 from contact_centre.channels.mail.config import MailSettings
@@ -14,6 +13,7 @@ from contact_centre.channels.meetings.config import MeetingsSettings
 from contact_centre.channels.patrol.config import PatrolSettings
 from contact_centre.channels.phone.config import PhoneSettings
 from contact_centre.cli import main
+from contact_centre.plugins import channel_sections, load_settings
 from contact_centre.settings import (
     CORE_SECTIONS,
     AppSettings,
@@ -30,7 +30,9 @@ def test_defaults_are_the_embedded_ones(tmp_path: Path):
     assert settings.database.database_url == f"sqlite:///{tmp_path / 'espace-citoyen.sqlite3'}"
     assert settings.jobs.redis_url == "" and not settings.jobs.uses_redis
     # A development secret is generated once and reused, never committed.
-    assert settings.app.secret_key == load_settings({"INSTANCE_PATH": str(tmp_path)}).resolved().app.secret_key
+    assert (
+        settings.app.secret_key == load_settings({"INSTANCE_PATH": str(tmp_path)}).resolved().app.secret_key
+    )
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
@@ -57,7 +59,11 @@ def test_core_sections_defaults(tmp_path: Path):
 def test_channel_sections_defaults(tmp_path: Path):
     settings = load_settings({"INSTANCE_PATH": str(tmp_path)})
     phone = settings.section(PhoneSettings)
-    assert (phone.twilio_auth_token, phone.twilio_number, phone.twilio_api_base_url) == ("", "+33326693838", "")
+    assert (phone.twilio_auth_token, phone.twilio_number, phone.twilio_api_base_url) == (
+        "",
+        "+33326693838",
+        "",
+    )
     assert (phone.phone_max_wait_seconds, phone.phone_voicemail_max_seconds, phone.phone_transcriber) == (
         300,
         120,
@@ -89,7 +95,7 @@ def test_channel_sections_defaults(tmp_path: Path):
 
 def test_every_field_is_declared_once_with_a_variable_and_a_description():
     seen: set[str] = set()
-    for kind in (*CORE_SECTIONS, *CHANNEL_SECTIONS):
+    for kind in (*CORE_SECTIONS, *channel_sections()):
         for f in fields(kind):
             spec = spec_of(f)
             if spec is None:  # test-only fields (testing, flask_overrides)
@@ -109,10 +115,17 @@ def test_environment_overrides(tmp_path: Path):
         "SESSION_COOKIE_SECURE": "oui", "PUBLIC_BASE_URL": "https://grc.ville.fr/", "HOLIDAYS_SUBDIV": "57",
         "COUNTER_DESKS": "A, B", "TWILIO_NUMBER": "+33 3 26 69 38 38",
     }).resolved()  # fmt: skip
-    assert settings.jobs.uses_redis and settings.app.secret_key == "s" and settings.queue.claim_lease_seconds == 30
+    assert (
+        settings.jobs.uses_redis
+        and settings.app.secret_key == "s"
+        and settings.queue.claim_lease_seconds == 30
+    )
     assert settings.app.allowed_origins == ("https://a.fr", "https://b.fr")
     assert settings.app.session_cookie_secure and settings.app.public_base_url == "https://grc.ville.fr"
-    assert settings.app.holidays_subdiv == "57" and settings.section(CounterSettings).counter_desks == ("A", "B")
+    assert settings.app.holidays_subdiv == "57" and settings.section(CounterSettings).counter_desks == (
+        "A",
+        "B",
+    )
     assert settings.section(PhoneSettings).twilio_number == "+33326693838"
 
 
@@ -120,7 +133,10 @@ def test_tests_change_fields_by_name_whatever_their_section():
     settings = load_settings({}, claim_lease_seconds=1, smtp_port=2525)
     assert settings.queue.claim_lease_seconds == 1 and settings.section(EmailSettings).smtp_port == 2525
     changed = settings.replace(counter_device_key="cle", sweep_interval_seconds=3)
-    assert changed.section(CounterSettings).counter_device_key == "cle" and changed.queue.sweep_interval_seconds == 3
+    assert (
+        changed.section(CounterSettings).counter_device_key == "cle"
+        and changed.queue.sweep_interval_seconds == 3
+    )
     assert settings.section(CounterSettings).counter_device_key == ""  # a copy
     with pytest.raises(TypeError, match="smtp_prot"):
         settings.replace(smtp_prot=25)
@@ -173,7 +189,10 @@ def test_credentials_inside_urls_are_hidden():
     report = inspect_env({"REDIS_URL": "redis://:motdepasse@cache:6379/0"})
     shown = {e.env: e.shown for s in report.sections for e in s.entries}
     assert shown["REDIS_URL"] == "redis://:***@cache:6379/0"
-    assert without_password("postgresql+psycopg://grc:s3cret@db:5432/grc") == "postgresql+psycopg://grc:***@db:5432/grc"
+    assert (
+        without_password("postgresql+psycopg://grc:s3cret@db:5432/grc")
+        == "postgresql+psycopg://grc:***@db:5432/grc"
+    )
 
 
 def test_every_problem_is_reported_at_once():
@@ -198,10 +217,15 @@ def test_check_config_masks_secrets_and_exits_2_on_a_bad_value(tmp_path: Path):
     assert result.exit_code == 2
     for secret in ("cle-tres-secrete", "mdp-smtp", "jeton-twilio", "mdp-base", "mdp-redis"):
         assert secret not in result.output
-    assert "[Application]" in result.output and "[Courriel (IMAP, SMTP, réponses automatiques)]" in result.output
+    assert (
+        "[Application]" in result.output and "[Courriel (IMAP, SMTP, réponses automatiques)]" in result.output
+    )
     assert "SECRET_KEY" in result.output and "postgresql+psycopg://grc:***@db/grc" in result.output
     assert "MAIL_FROM" in result.output and "Mairie de Châlons <grc@chalons.fr>" in result.output
-    assert "SMTP_PORT : un entier entre 1 et 65535 (ou 0, le port habituel) est attendu, reçu « abc »" in result.output
+    assert (
+        "SMTP_PORT : un entier entre 1 et 65535 (ou 0, le port habituel) est attendu, reçu « abc »"
+        in result.output
+    )
     assert "Traceback" not in result.output
     fixed = CliRunner(env={**env, "SMTP_PORT": "587"}).invoke(main, ["check-config"])
     assert fixed.exit_code == 0 and "Configuration valide." in fixed.output

@@ -10,6 +10,7 @@ from contact_centre.web.plugin import ChannelPlugin
 
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.counter import actions, pages
+    from contact_centre.channels.counter.config import CounterSettings
     from contact_centre.channels.counter.display import CounterDisplayNamespace
 
     return ChannelPlugin(
@@ -18,4 +19,5 @@ def plugin() -> ChannelPlugin:
         pages=(pages.bp,),  # kiosk and waiting-room display
         console_api=(actions.bp,),  # call next, call, recall, no-show
         namespaces=(CounterDisplayNamespace,),
+        settings=CounterSettings,
     )

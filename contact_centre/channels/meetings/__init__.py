@@ -8,6 +8,7 @@ from contact_centre.web.plugin import ChannelPlugin
 
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.meetings import views
+    from contact_centre.channels.meetings.config import MeetingsSettings
 
     return ChannelPlugin(
         name="meetings",
@@ -16,4 +17,5 @@ def plugin() -> ChannelPlugin:
             Channel.GUSP: ChannelRules("GUSP", business_days=2),
         },
         pages=(views.bp,),
+        settings=MeetingsSettings,
     )

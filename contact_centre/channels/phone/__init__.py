@@ -9,7 +9,8 @@ from contact_centre.web.plugin import ChannelPlugin
 
 
 def plugin() -> ChannelPlugin:
-    from contact_centre.channels.phone import actions, call_log, views
+    from contact_centre.channels.phone import actions, call_log, cli, views
+    from contact_centre.channels.phone.config import PhoneSettings
 
     return ChannelPlugin(
         name="phone",
@@ -20,4 +21,6 @@ def plugin() -> ChannelPlugin:
         pages=(views.bp, call_log.bp),  # Twilio's webhooks; the day's call log
         console_api=(actions.bp,),  # answer, call back, voicemail, browser phone token
         csrf_exempt=(views.bp,),  # Twilio signs its requests
+        cli=cli.group,  # simulate
+        settings=PhoneSettings,
     )
