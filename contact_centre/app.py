@@ -16,8 +16,6 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from contact_centre.channels.phone.config import PhoneSettings
-from contact_centre.channels.phone.transcription import transcriber_for
 from contact_centre.domain.business_calendar import BusinessCalendar
 from contact_centre.domain.channels import register_rules
 from contact_centre.domain.people import StaffUser
@@ -31,15 +29,13 @@ from contact_centre.services.intake import Intake
 from contact_centre.settings import Settings
 from contact_centre.web.console_api import console_api
 from contact_centre.web.errors import json_error
-from contact_centre.web.plugin import ChannelPlugin
+from contact_centre.web.plugin import ChannelPlugin, ConsoleParts
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = (settings or load_settings()).resolved()  # SettingsError lists every bad variable
-    # An unknown transcriber's name stops the start, with its name.
-    transcriber_for(settings.section(PhoneSettings).phone_transcriber)
     app = Flask(__name__, instance_path=str(settings.app.instance_path))
     app.config.update(
         SECRET_KEY=settings.app.secret_key,
@@ -149,12 +145,17 @@ def _login(app: Flask) -> None:
 def _blueprints(app: Flask, plugins: Sequence[ChannelPlugin]) -> None:
     from contact_centre import admin, api, auth, console, portal
     from contact_centre.console.api import bp as panel
+    from contact_centre.console.strings import STRINGS
 
     for blueprint in (auth.bp, console.bp, api.bp, admin.bp, portal.bp):
         app.register_blueprint(blueprint)
     for plugin in plugins:
         for blueprint in plugin.pages:
             app.register_blueprint(blueprint)
+        assets = ConsoleParts.blueprint(plugin)
+        if assets is not None:
+            app.register_blueprint(assets)
+    app.extensions["console_parts"] = ConsoleParts.gather(plugins, STRINGS)
     app.register_blueprint(console_api([panel, *(bp for plugin in plugins for bp in plugin.console_api)]))
     # Machine clients authenticate with a bearer token or a signature (Twilio), not a session.
     csrf = app.extensions["csrf"]

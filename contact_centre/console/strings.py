@@ -1,4 +1,5 @@
 """Every string the console shows, in one catalogue: the page's template and its scripts both read it.
+A channel's own strings are in its package (`console_strings` of its plug-in), merged with these.
 
 Entries are `lazy_gettext`, so they go through the translation catalogue with the rest of the app
 (babel.cfg extracts `lazy_gettext`) and are rendered in the request's language. Placeholders are
@@ -13,8 +14,11 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+
+from contact_centre.web.plugin import ConsoleParts
 
 STRINGS: Final[Mapping[str, LazyString]] = {
     # The page
@@ -182,121 +186,20 @@ STRINGS: Final[Mapping[str, LazyString]] = {
     "actions.completed": _l("Élément traité."),
     "actions.released": _l("Élément remis dans la file."),
     "actions.transferred": _l("Élément transféré à {name}."),
-    # Channel: phone (the item's calls) and the browser phone (Twilio in the page)
-    "phone.heading": _l("Téléphone"),
-    "phone.answer": _l("Décrocher"),
-    "phone.callbacks": _l("Rappels"),
-    "phone.voicemail": _l("Message vocal"),
-    "phone.call_back_number": _l("Numéro à rappeler (facultatif)"),
-    "phone.call_back": _l("Rappeler depuis le numéro unique"),
-    "phone.waiting": _l("Appel en attente : décrochez pour parler à l’appelant."),
-    "phone.answered": _l("Appel pris par {name}."),
-    "phone.ended": _l("Appel terminé ({status})."),
-    "phone.callback_placed": _l("Rappel en cours vers {to} : décrochez votre poste."),
-    "phone.answer_placed": _l("L’appelant vous est transféré."),
-    "phone.callback_line": _l("{time} vers {to} par {by} — {state}"),
-    "phone.talk": _l("{state}, conversation {duration}"),
-    "phone.status.queued": _l("en attente"),
-    "phone.status.ringing": _l("sonnerie"),
-    "phone.status.in-progress": _l("en cours"),
-    "phone.status.completed": _l("raccroché"),
-    "phone.status.busy": _l("occupé"),
-    "phone.status.failed": _l("échec"),
-    "phone.status.no-answer": _l("pas de réponse"),
-    "phone.status.canceled": _l("annulé"),
-    "browser_phone.accept": _l("Accepter l’appel"),
-    "browser_phone.mute": _l("Couper le micro"),
-    "browser_phone.unmute": _l("Rétablir le micro"),
-    "browser_phone.hang_up": _l("Raccrocher"),
-    "browser_phone.connecting": _l("Téléphone du navigateur : connexion…"),
-    "browser_phone.ready": _l("Téléphone du navigateur : prêt"),
-    "browser_phone.offline": _l("Téléphone du navigateur : hors ligne, nouvel essai en cours"),
-    "browser_phone.unsupported": _l("Téléphone du navigateur : ce navigateur ne permet pas les appels"),
-    "browser_phone.ringing": _l("Appel entrant sur le navigateur"),
-    "browser_phone.in_call": _l("En communication"),
-    "browser_phone.muted": _l("En communication, micro coupé"),
-    "browser_phone.leave": _l("Un appel est en cours : quitter la page y mettra fin."),
-    # Channel: e-mail
-    "email.heading": _l("Échanges par courriel"),
-    "email.reply": _l("Votre réponse"),
-    "email.reply_hint": _l("Envoyée depuis l’adresse de la mairie, dans le fil du message du citoyen."),
-    "email.reply_files": _l("Pièces jointes (facultatif)"),
-    "email.reply_to": _l("Destinataire (facultatif)"),
-    "email.reply_to_hint": _l("Laissé vide : l’expéditeur du message."),
-    "email.reply_send": _l("Envoyer la réponse"),
-    "email.reply_sent": _l("Réponse mise en envoi."),
-    "email.reply_empty": _l("Écrivez votre réponse avant de l’envoyer."),
-    "email.from": _l("Reçu de {from}"),
-    "email.to": _l("Envoyé à {to}"),
-    "email.automatic": _l("Message automatique : aucun accusé de réception envoyé."),
-    "email.attachments": _l("Pièces jointes :"),
-    "email.resend": _l("Renvoyer"),
-    "email.resent": _l("Message remis en envoi."),
-    # Channel: scanned letters (upload and search in the queue column, the letter in the panel)
-    "letters.heading": _l("Courrier numérisé"),
-    "letters.upload": _l("Enregistrer un courrier scanné"),
-    "letters.upload.files": _l("Fichiers numérisés"),
-    "letters.upload.files_hint": _l(
-        "PDF, JPEG, PNG ou TIFF, une ou plusieurs pages : un fichier par courrier."
-    ),
-    "letters.upload.received_on": _l("Date de réception (facultatif)"),
-    "letters.upload.received_on_hint": _l(
-        "Laissée vide : aujourd’hui. Le délai de l’accusé de réception court depuis cette date."
-    ),
-    "letters.upload.submit": _l("Enregistrer le courrier"),
-    "letters.upload.sending": _l("Envoi en cours…"),
-    "letters.upload.no_file": _l("Choisissez au moins un fichier numérisé (PDF, JPEG, PNG ou TIFF)."),
-    "letters.upload.recorded": _l("Courrier enregistré : élément n° {ids}. Lecture du texte en cours."),
-    "letters.upload.recorded_many": _l(
-        "{n} courriers enregistrés : éléments n° {ids}. Lecture du texte en cours."
-    ),
-    "letters.upload.already": _l("Ce courrier était déjà enregistré (élément n° {ids})."),
-    "letters.search.label": _l("Rechercher dans le texte des courriers"),
-    "letters.search.submit": _l("Rechercher"),
-    "letters.search.empty": _l("Tapez un ou plusieurs mots."),
-    "letters.search.none": _l("Aucun courrier ne contient ces mots."),
-    "letters.search.found": _l("{n} courrier(s) trouvé(s)."),
-    "letters.search.item": _l("élément n° {id}"),
-    "letters.loading": _l("Chargement du courrier…"),
-    "letters.pending": _l("Lecture du courrier en cours… Le texte s’affichera ici dès qu’il sera lu."),
-    "letters.still_pending": _l("La lecture du courrier n’est pas terminée. Rouvrez l’élément plus tard."),
-    "letters.done": _l("Texte lu sur {n} page(s)."),
-    "letters.failed": _l("La lecture n’a pas abouti : {error}"),
-    "letters.no_text": _l("Aucun texte n’a été reconnu sur cette page."),
-    "letters.attached": _l("Référence trouvée dans le courrier : rattaché à la demande {reference}."),
-    "letters.unknown_reference": _l(
-        "Référence(s) lue(s) dans le courrier, sans demande correspondante : {references}."
-    ),
-    "letters.page": _l("Page {n} sur {total}"),
-    "letters.page_image": _l("Page {n} du courrier « {name} » (image numérisée)"),
-    "letters.page_text": _l("Texte de la page {n}"),
-    "letters.received": _l("Reçu le {date}"),
-    "letters.open_scan": _l("Ouvrir l’image en grand"),
-    # Channel: the counter (my desk in the bar, the visit's ticket in the panel)
-    "counter.desk": _l("Mon guichet"),
-    "counter.no_desk": _l("— Aucun —"),
-    "counter.call_next": _l("Appeler le suivant"),
-    "counter.choose_desk": _l("Choisissez d’abord votre guichet."),
-    "counter.called": _l("Ticket {ticket} appelé au {desk}."),
-    "counter.recalled": _l("Ticket {ticket} appelé de nouveau."),
-    "counter.closed_no_show": _l("Ticket {ticket} clos : personne absente."),
-    "counter.heading": _l("Accueil au guichet"),
-    "counter.ticket": _l("Ticket"),
-    "counter.reason": _l("Motif"),
-    "counter.desk_shown": _l("Guichet"),
-    "counter.waited": _l("Attente avant l’appel"),
-    "counter.waited_minutes": _l("{m} min"),
-    "counter.recalls": _l("Rappels"),
-    "counter.recall": _l("Rappeler le ticket"),
-    "counter.no_show": _l("Absent : clore le ticket"),
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+def entries() -> Mapping[str, LazyString]:
+    """The console's entries and every channel plug-in's, merged once by the app factory."""
+    parts: ConsoleParts = current_app.extensions["console_parts"]
+    return parts.strings
+
+
 def catalogue() -> dict[str, str]:
     """The strings in the current request's language: the JSON the page embeds and /console/strings.json serves."""
-    return {key: str(text) for key, text in STRINGS.items()}
+    return {key: str(text) for key, text in entries().items()}
 
 
 def text(key: str, **params: Any) -> str:
@@ -304,5 +207,5 @@ def text(key: str, **params: Any) -> str:
 
     A key missing from the catalogue is a programming error: KeyError, so the page fails in tests.
     """
-    template = str(STRINGS[key])
+    template = str(entries()[key])
     return _PLACEHOLDER.sub(lambda m: str(params[m[1]]) if m[1] in params else m[0], template)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
 from flask import Blueprint, Flask
@@ -37,6 +38,67 @@ class ChannelPlugin:
     settings: type | None = None
     # Anything else to wire once the app exists (hooks on the domain's events).
     setup: Callable[[Flask], None] | None = None
-    # Template of its panel in the console's item view, and its ES module under static/.
-    console_panel: str | None = None
-    console_script: str | None = None
+    # Its parts of the console, from its package's templates/ and static/ folders: a template per slot
+    # ("head" before the scripts, "bar", "queue" column, "item" panel), its ES modules (served at
+    # /static/js/console/channels/<name>/, next to the console's own), what its modules read from the
+    # page's configuration (under its name), and its entries of the console's string catalogue.
+    console_panels: Mapping[str, str] = field(default_factory=dict)
+    console_scripts: Sequence[str] = ()
+    console_config: Callable[[], Mapping[str, Any]] | None = None
+    console_strings: Mapping[str, Any] = field(default_factory=dict)
+    # Its package, where its templates/ and static/ folders are (the default: contact_centre.channels.<name>).
+    package: str = ""
+
+    @property
+    def import_name(self) -> str:
+        return self.package or f"contact_centre.channels.{self.name}"
+
+
+SLOTS = ("head", "bar", "queue", "item")
+
+
+@dataclass(frozen=True)
+class ConsoleParts:
+    """The console's parts gathered from every plug-in, once, by the app factory."""
+
+    panels: Mapping[str, Sequence[str]]
+    scripts: Sequence[tuple[str, str]]  # (endpoint of the channel's static folder, file name)
+    config: Mapping[str, Callable[[], Mapping[str, Any]]]
+    strings: Mapping[str, Any]
+
+    @classmethod
+    def gather(cls, plugins: Sequence[ChannelPlugin], core_strings: Mapping[str, Any]) -> ConsoleParts:
+        panels: dict[str, list[str]] = {slot: [] for slot in SLOTS}
+        strings = dict(core_strings)
+        for plugin in plugins:
+            for slot, template in plugin.console_panels.items():
+                if slot not in panels:
+                    raise ValueError(
+                        f"{plugin.name}: unknown console slot {slot!r} (one of {', '.join(SLOTS)})"
+                    )
+                panels[slot].append(template)
+            clash = set(strings) & set(plugin.console_strings)
+            if clash:
+                raise ValueError(
+                    f"{plugin.name}: console strings already defined: {', '.join(sorted(clash))}"
+                )
+            strings.update(plugin.console_strings)
+        return cls(
+            panels=panels,
+            scripts=[(f"{p.name}_console.static", s) for p in plugins for s in p.console_scripts],
+            config={p.name: p.console_config for p in plugins if p.console_config is not None},
+            strings=strings,
+        )
+
+    @staticmethod
+    def blueprint(plugin: ChannelPlugin) -> Blueprint | None:
+        """Serves the plug-in's console templates and modules from its package, or None if it has none."""
+        if not (plugin.console_panels or plugin.console_scripts):
+            return None
+        return Blueprint(
+            f"{plugin.name}_console",
+            plugin.import_name,
+            template_folder="templates",
+            static_folder="static" if plugin.console_scripts else None,
+            static_url_path=f"/static/js/console/channels/{plugin.name}",
+        )

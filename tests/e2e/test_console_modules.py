@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from contact_centre.plugins import channel_plugins
 from tests.support.accounts import PASSWORD, add_user
 
 pytestmark = pytest.mark.e2e
@@ -39,8 +40,10 @@ def test_the_console_loads_its_modules_without_errors(app, served, page):
     page.locator("#queue-empty", has_text="La file est vide.").wait_for()  # the queue's snapshot arrived
     page.locator("#agents .agent.is-me").wait_for()
 
-    expected = {str(p.relative_to(MODULES)) for p in MODULES.rglob("*.js")}
-    assert set(loaded) == expected  # main.js imports every module
+    expected = {str(p.relative_to(MODULES)) for p in MODULES.rglob("*.js")} | {
+        f"channels/{plugin.name}/{name}" for plugin in channel_plugins() for name in plugin.console_scripts
+    }
+    assert set(loaded) == expected  # main.js imports every module, the page every channel's
     assert set(loaded.values()) == {200}
     assert page.errors == [] and messages == []  # type: ignore[attr-defined]
     # Modules define no globals; only the vendored Socket.IO client does (`io`).

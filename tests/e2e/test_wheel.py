@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 from alembic.script import ScriptDirectory
 
 from contact_centre.migrate import alembic_config
@@ -102,6 +103,8 @@ def test_the_wheel_installs_creates_its_database_and_serves_its_pages(tmp_path):
     with sqlite3.connect(database) as db:
         (version,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
     assert version == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    _run([venv / "bin" / "contact-centre", "create-user", "amelie", "--role", "ambassador",
+          "--password", "mot-de-passe-test"], **run_here)  # fmt: skip
 
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -132,6 +135,23 @@ def test_the_wheel_installs_creates_its_database_and_serves_its_pages(tmp_path):
         for asset in assets:
             status, _ = _get(base + asset.replace("&amp;", "&"))
             assert status == 200, asset
+
+        # The console, with every channel's panels and modules: they travel in the channels' packages.
+        http = requests.Session()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(f"{base}/login", timeout=5).text)
+        assert token is not None
+        answer = http.post(
+            f"{base}/login",
+            data={"csrf_token": token[1], "username": "amelie", "password": "mot-de-passe-test"},
+            timeout=5,
+        )
+        assert answer.status_code == 200 and answer.url.endswith("/console/"), answer.url
+        for panel in ("phone-heading", "counter-desk", "letter-upload"):
+            assert f'id="{panel}"' in answer.text, panel
+        scripts = re.findall(r'src="(/static/js/console/channels/[^"]+)"', answer.text)
+        assert len(scripts) >= 5, scripts
+        for script in scripts:
+            assert http.get(base + script, timeout=5).status_code == 200, script
     finally:
         server.terminate()
         try:

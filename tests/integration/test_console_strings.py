@@ -7,10 +7,14 @@ import re
 
 import requests
 
-from contact_centre.console.strings import STRINGS
+from contact_centre.console.strings import STRINGS as CORE_STRINGS
 from contact_centre.domain.enums import Role
+from contact_centre.plugins import channel_plugins
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import login
+
+# The console's own strings and every channel plug-in's.
+STRINGS = {**CORE_STRINGS, **{k: v for p in channel_plugins() for k, v in p.console_strings.items()}}
 
 
 def test_the_catalogue_is_served_to_an_ambassador_and_embedded_in_the_console(app, served):

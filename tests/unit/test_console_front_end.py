@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from contact_centre.console.strings import STRINGS
+from contact_centre.console.strings import STRINGS as CORE_STRINGS
+from contact_centre.plugins import channel_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "contact_centre"
 JS = PACKAGE / "static" / "js"
 MODULES = JS / "console"
+PLUGINS = channel_plugins()
+# Each module by the path it is served at (under /static/): a channel's come from its package.
+SERVED = {
+    **{PurePosixPath("js") / p.relative_to(JS).as_posix(): p for p in MODULES.rglob("*.js")},
+    **{
+        PurePosixPath("js/console/channels") / plugin.name / name: PACKAGE
+        / "channels"
+        / plugin.name
+        / "static"
+        / name
+        for plugin in PLUGINS
+        for name in plugin.console_scripts
+    },
+}
+STRINGS = {**CORE_STRINGS, **{k: v for plugin in PLUGINS for k, v in plugin.console_strings.items()}}
 TEMPLATES = [
     PACKAGE / "templates" / "console" / "index.html",
     *(PACKAGE / "templates" / "console" / "panels").rglob("*.html"),
+    *(PACKAGE / "channels").glob("*/templates/console/**/*.html"),
 ]
 MAX_LINES = 400
 # Keys built from a value the server sends (a call's status, an audit action), looked up with has().
@@ -28,7 +46,7 @@ FRENCH_LITERAL = re.compile(r"""(['"`])(?:(?!\1).)*[À-ÿ’«»](?:(?!\1).)*\1"
 
 
 def _modules() -> list[Path]:
-    return sorted(MODULES.rglob("*.js"))
+    return sorted(SERVED.values())
 
 
 def _code(path: Path) -> str:
@@ -39,8 +57,8 @@ def _code(path: Path) -> str:
 
 def test_no_script_is_over_400_lines():
     too_long = {
-        str(p.relative_to(JS)): n
-        for p in JS.rglob("*.js")
+        str(p.relative_to(PACKAGE)): n
+        for p in [*JS.rglob("*.js"), *(PACKAGE / "channels").glob("*/static/**/*.js")]
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert too_long == {}
@@ -64,7 +82,7 @@ def test_every_catalogue_entry_is_used():
     assert unused == []
 
 
-@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(MODULES)))
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_a_module_writes_no_french_and_sets_no_global(path):
     code = _code(path)
     assert FRENCH_LITERAL.findall(code) == [], "UI strings come from the catalogue: t('key')"
@@ -79,10 +97,22 @@ def test_templates_take_their_strings_from_the_catalogue():
 
 
 def test_every_import_names_a_module_that_exists():
-    for path in _modules():
+    for served, path in SERVED.items():
         for target in IMPORT.findall(_code(path)):
             assert target.startswith("."), f"{path.name}: {target} (no bare imports without a build step)"
-            assert (path.parent / target).resolve().is_file(), f"{path.name}: {target}"
+            # Resolved as the browser does, from the URL the module is served at.
+            resolved = PurePosixPath(posixpath.normpath(served.parent / target))
+            assert resolved in SERVED, f"{served}: {target}"
+
+
+def test_every_plugin_script_and_panel_exists_and_no_module_is_left_unserved():
+    for plugin in PLUGINS:
+        for name in plugin.console_scripts:
+            assert (PACKAGE / "channels" / plugin.name / "static" / name).is_file(), name
+        for template in plugin.console_panels.values():
+            assert (PACKAGE / "channels" / plugin.name / "templates" / template).is_file(), template
+    on_disk = set((PACKAGE / "channels").glob("*/static/**/*.js"))
+    assert on_disk <= set(SERVED.values()), "a channel module no plug-in serves"
 
 
 def test_the_events_exchanged_are_the_ones_listed_in_the_bus_and_the_readme():

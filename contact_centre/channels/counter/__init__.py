@@ -11,6 +11,7 @@ from contact_centre.web.plugin import ChannelPlugin
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.counter import actions, pages
     from contact_centre.channels.counter.config import CounterSettings
+    from contact_centre.channels.counter.console_strings import CONSOLE_STRINGS
     from contact_centre.channels.counter.display import CounterDisplayNamespace
 
     return ChannelPlugin(
@@ -20,4 +21,10 @@ def plugin() -> ChannelPlugin:
         console_api=(actions.bp,),  # call next, call, recall, no-show
         namespaces=(CounterDisplayNamespace,),
         settings=CounterSettings,
+        console_panels={
+            "bar": "console/channels/counter/bar.html",  # my desk, call the next ticket
+            "item": "console/channels/counter/item.html",  # the visit's ticket
+        },
+        console_scripts=("counter.js",),
+        console_strings=CONSOLE_STRINGS,
     )

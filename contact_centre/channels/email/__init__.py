@@ -9,6 +9,7 @@ from contact_centre.web.plugin import ChannelPlugin
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.email import actions, cli
     from contact_centre.channels.email.config import EmailSettings
+    from contact_centre.channels.email.console_strings import CONSOLE_STRINGS
     from contact_centre.channels.email.notify import acknowledge_request
     from contact_centre.services.service_requests import on_request_created
 
@@ -21,4 +22,7 @@ def plugin() -> ChannelPlugin:
         settings=EmailSettings,
         # A request opened from an e-mail sends its reference to the citizen.
         setup=lambda _app: on_request_created(acknowledge_request),
+        console_panels={"item": "console/channels/email/item.html"},  # the thread and the reply form
+        console_scripts=("email.js",),
+        console_strings=CONSOLE_STRINGS,
     )

@@ -9,6 +9,7 @@ from contact_centre.web.plugin import ChannelPlugin
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.mail import cli, views
     from contact_centre.channels.mail.config import MailSettings
+    from contact_centre.channels.mail.console_strings import CONSOLE_STRINGS
 
     return ChannelPlugin(
         name="mail",
@@ -16,4 +17,10 @@ def plugin() -> ChannelPlugin:
         console_api=(views.bp,),  # uploads, letters, pages, search
         cli=cli.group,  # watch, ocr
         settings=MailSettings,
+        console_panels={
+            "queue": "console/channels/mail/queue.html",  # upload and search above the queue
+            "item": "console/channels/mail/item.html",  # the letter's pages and text
+        },
+        console_scripts=("letter-upload.js", "letters.js"),
+        console_strings=CONSOLE_STRINGS,
     )

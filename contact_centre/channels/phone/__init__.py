@@ -11,6 +11,7 @@ from contact_centre.web.plugin import ChannelPlugin
 def plugin() -> ChannelPlugin:
     from contact_centre.channels.phone import actions, call_log, cli, views
     from contact_centre.channels.phone.config import PhoneSettings
+    from contact_centre.channels.phone.console_strings import CONSOLE_STRINGS
 
     return ChannelPlugin(
         name="phone",
@@ -23,4 +24,12 @@ def plugin() -> ChannelPlugin:
         csrf_exempt=(views.bp,),  # Twilio signs its requests
         cli=cli.group,  # simulate
         settings=PhoneSettings,
+        console_panels={
+            "head": "console/channels/phone/head.html",  # the Twilio SDK, when the browser phone is on
+            "bar": "console/channels/phone/bar.html",  # the browser phone
+            "item": "console/channels/phone/item.html",  # the item's calls, callbacks, voicemail
+        },
+        console_scripts=("phone.js", "browser-phone.js"),
+        console_config=actions.console_config,
+        console_strings=CONSOLE_STRINGS,
     )

@@ -55,20 +55,15 @@ def browser_phone_enabled(settings: Settings, user: StaffUser) -> bool:
     )
 
 
-@bp.app_context_processor
-def _browser_phone() -> dict[str, Any]:
-    def config() -> dict[str, Any]:
-        if not current_user.is_authenticated or not browser_phone_enabled(runtime().settings, current_user):
-            return {"browser": False}
-        return {
-            "browser": True,
-            "tokenUrl": url_for("console_api.phone_actions.token"),
-            "sounds": {
-                name: url_for("static", filename=f"sounds/{file}.wav") for name, file in SOUNDS.items()
-            },
-        }
-
-    return {"browser_phone": config}
+def console_config() -> dict[str, Any]:
+    """What the console's phone modules read from the page (`config.phone`)."""
+    if not current_user.is_authenticated or not browser_phone_enabled(runtime().settings, current_user):
+        return {"browser": False}
+    return {
+        "browser": True,
+        "tokenUrl": url_for("console_api.phone_actions.token"),
+        "sounds": {name: url_for("static", filename=f"sounds/{file}.wav") for name, file in SOUNDS.items()},
+    }
 
 
 def client_identity(user: StaffUser) -> str:
@@ -158,7 +153,11 @@ def answer(item_id: int) -> ResponseReturnValue:
 def token() -> ResponseReturnValue:
     """An access token for the Twilio Voice SDK in the ambassador's browser."""
     settings = runtime().settings
-    if not (settings.section(PhoneSettings).twilio_account_sid and settings.section(PhoneSettings).twilio_api_key and settings.section(PhoneSettings).twilio_api_secret):
+    if not (
+        settings.section(PhoneSettings).twilio_account_sid
+        and settings.section(PhoneSettings).twilio_api_key
+        and settings.section(PhoneSettings).twilio_api_secret
+    ):
         raise TelephonyNotConfigured(
             N_("Les appels dans le navigateur ne sont pas configurés (TWILIO_API_KEY…).")
         )
@@ -171,7 +170,10 @@ def token() -> ResponseReturnValue:
         ttl=TOKEN_TTL_SECONDS,
     )
     access.add_grant(
-        VoiceGrant(outgoing_application_sid=settings.section(PhoneSettings).twilio_twiml_app_sid or None, incoming_allow=True)
+        VoiceGrant(
+            outgoing_application_sid=settings.section(PhoneSettings).twilio_twiml_app_sid or None,
+            incoming_allow=True,
+        )
     )
     return jsonify({"token": access.to_jwt(), "identity": identity, "ttl": TOKEN_TTL_SECONDS})
 

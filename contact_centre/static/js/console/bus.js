@@ -18,7 +18,7 @@
  *                                                                         it its own way (the counter calls the
  *                                                                         ticket to a desk) instead of a claim
  *   item:open             {id}                        queue-list.js       open an item claimed by me in the panel
- *   item:show             {item}                      channels/counter.js a channel claimed an item on the
+ *   item:show             {item}                      channels/counter/  a channel claimed an item on the
  *                                                                         server: apply it, then open it
  *   item:opening          {id}                        panel.js            the panel starts loading an item
  *   item:opened           detail                      panel.js            the panel shows an item: detail is
@@ -26,10 +26,10 @@
  *                                                                         and channel panels fill themselves
  *   item:closed           {id}                        panel.js            the panel closed (done, lost, released):
  *                                                                         stop what was running for that item
- *   item:close-request    {task}                      channels/counter.js a channel ends the open item itself;
+ *   item:close-request    {task}                      channels/counter/  a channel ends the open item itself;
  *                                                                         task() resolves to the message to show,
  *                                                                         or null when it failed
- *   phone:expect          {}                          channels/phone.js   a call the ambassador asked for is
+ *   phone:expect          {}                          channels/phone/    a call the ambassador asked for is
  *                                                                         coming: the browser phone picks it up
  *   messages:alert-closed {}                          messages.js         the error message was dismissed: the
  *                                                                         focus goes back to the work area

@@ -2,10 +2,10 @@
  * Espace Citoyen — the counter in the console: my desk (remembered by this browser), call the next
  * ticket to it, and for a visit's item its ticket, recall, no-show.
  */
-import { emit, on } from '../bus.js';
-import { t } from '../i18n.js';
-import { $, request, withBusy } from '../kit.js';
-import { showError, showStatus } from '../messages.js';
+import { emit, on } from '../../bus.js';
+import { t } from '../../i18n.js';
+import { $, request, withBusy } from '../../kit.js';
+import { showError, showStatus } from '../../messages.js';
 
 const DESK_KEY = 'espace-citoyen:guichet';
 const deskSelect = $('counter-desk');

@@ -2,10 +2,10 @@
  * Espace Citoyen — the open item's scanned letter in the panel: each page's image beside its OCR
  * text, read in the background (polled until done), and what the text said about a request.
  */
-import { on } from '../bus.js';
-import { LONG, formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
-import { $, el, request } from '../kit.js';
+import { on } from '../../bus.js';
+import { LONG, formatDateTime } from '../../format.js';
+import { t } from '../../i18n.js';
+import { $, el, request } from '../../kit.js';
 
 const POLL_MS = 2000;
 const POLL_FOR_MS = 10 * 60 * 1000; // past this, a still-pending OCR is shown as such, not polled

@@ -2,12 +2,12 @@
  * Espace Citoyen — phone and voicemail items in the panel: answer the waiting caller, call back from
  * the single number, the callbacks made, play the voicemail.
  */
-import { emit, on } from '../bus.js';
-import { TIME, formatDateTime, formatDuration } from '../format.js';
-import { has, t } from '../i18n.js';
-import { $, clear, el, request, withBusy } from '../kit.js';
-import { apiError, clearError } from '../messages.js';
-import { currentItemId, setText } from '../panel.js';
+import { emit, on } from '../../bus.js';
+import { TIME, formatDateTime, formatDuration } from '../../format.js';
+import { has, t } from '../../i18n.js';
+import { $, clear, el, request, withBusy } from '../../kit.js';
+import { apiError, clearError } from '../../messages.js';
+import { currentItemId, setText } from '../../panel.js';
 
 const ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 const section = $('phone-section');

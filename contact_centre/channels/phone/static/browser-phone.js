@@ -7,9 +7,9 @@
  * at once; any other rings until accepted. Sounds are served by the app, never by Twilio's CDN.
  * Depends on vendor/twilio.min.js (the global `Twilio`), loaded before the modules when enabled.
  */
-import { on } from '../bus.js';
-import { t } from '../i18n.js';
-import { $, config } from '../kit.js';
+import { on } from '../../bus.js';
+import { t } from '../../i18n.js';
+import { $, config } from '../../kit.js';
 
 const EXPECT_MS = 60 * 1000;
 const CONFIG = config.phone || {};

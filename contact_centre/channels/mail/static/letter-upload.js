@@ -2,9 +2,9 @@
  * Espace Citoyen — scanned letters in the queue column: record scans (one file per letter, their
  * items arrive in the queue through the socket) and search the letters' text.
  */
-import { LONG, formatDateTime, today } from '../format.js';
-import { t } from '../i18n.js';
-import { $, el, request } from '../kit.js';
+import { LONG, formatDateTime, today } from '../../format.js';
+import { t } from '../../i18n.js';
+import { $, el, request } from '../../kit.js';
 
 const form = $('letter-upload-form');
 const fileInput = $('letter-files');

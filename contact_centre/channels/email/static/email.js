@@ -1,9 +1,9 @@
 /* Espace Citoyen — e-mail items in the panel: the thread both ways, each message's send status, a reply. */
-import { on } from '../bus.js';
-import { SHORT } from '../format.js';
-import { t } from '../i18n.js';
-import { $, el, request, withBusy } from '../kit.js';
-import { showError, showStatus } from '../messages.js';
+import { on } from '../../bus.js';
+import { SHORT } from '../../format.js';
+import { t } from '../../i18n.js';
+import { $, el, request, withBusy } from '../../kit.js';
+import { showError, showStatus } from '../../messages.js';
 
 const POLL_MS = 3000; // while a message is being sent
 const section = $('email-section');
