@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from contact_centre.channels.email.mailbox import PROCESSED_KEYWORD, MailboxWatcher
+from contact_centre.channels.email.mailbox import PROCESSED_KEYWORD, MailboxWatcher, connect
 from contact_centre.domain.audit import AuditEvent
 from contact_centre.domain.contacts import Contact
 from contact_centre.domain.emails import MailboxState
@@ -418,3 +418,26 @@ def test_a_message_delivered_while_idle_reaches_the_console(mail_app, rt, mailbo
         stop.set()
         thread.join(10)
         console.disconnect()
+
+
+def test_a_message_announced_during_a_search_is_taken_at_once_not_at_the_next_poll(mail_app, rt, mailbox):
+    """A message delivered while the watcher searches is announced once, in that command's answer; IDLE
+    would not announce it again, so the watcher looks again at once instead of waiting for the poll."""
+    watcher = MailboxWatcher(mail_app)
+    client = connect(rt.settings)
+    try:
+        with mail_app.app_context():
+            assert watcher.sync(client) == 0
+            mailbox.deliver(message("Pendant la recherche"))
+            client.search(["ALL"])  # as a pass's next command would: its answer carries `* 1 EXISTS`
+            started = time.monotonic()
+            watcher._wait(client)
+            assert time.monotonic() - started < 1  # the poll interval is 5 s here
+            assert watcher.sync(client) == 1
+            started = time.monotonic()
+            watcher.stop.set()  # nothing new: it would idle; stopped, it returns
+            watcher._wait(client)
+            assert time.monotonic() - started < 1
+    finally:
+        client.logout()
+    assert [c.subject for c in contacts(rt)] == ["Pendant la recherche"]

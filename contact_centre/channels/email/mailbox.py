@@ -64,6 +64,14 @@ def connect(settings: Settings, timeout: float = 30) -> IMAPClient:
     return client
 
 
+def _arrived_since_select(client: IMAPClient) -> bool:
+    """Whether the server announced a new message (an untagged EXISTS) since the folder was selected.
+
+    A message delivered during a command is announced once, in that command's answer, which imaplib
+    keeps aside (`untagged_responses`); IDLE does not announce it again, so the watcher asks here."""
+    return bool(client._imap.untagged_responses.pop("EXISTS", None))
+
+
 def _close(client: IMAPClient) -> None:
     try:
         client.logout()
@@ -157,6 +165,8 @@ class MailboxWatcher:
         if b"IDLE" not in client.capabilities():
             self.stop.wait(self.settings.section(EmailSettings).imap_poll_seconds)
             return
+        if _arrived_since_select(client):
+            return  # a message delivered while we searched: IDLE would not announce it again
         client.idle()
         try:
             while not self.stop.is_set():
@@ -182,6 +192,7 @@ class MailboxWatcher:
     def sync(self, client: IMAPClient) -> int:
         settings = self.settings
         info = client.select_folder(settings.section(EmailSettings).imap_folder)
+        _arrived_since_select(client)  # the SELECT's own count, read in `info`
         uidvalidity = int(info.get(b"UIDVALIDITY", 0))
         keywords = b"\\*" in info.get(b"PERMANENTFLAGS", ())
         with self.rt.new_uow() as uow:
