@@ -389,7 +389,10 @@ def test_a_message_that_fails_in_a_batch_is_left_alone_and_retried(mail_app, rt,
     with rt.new_uow() as uow:
         # Nothing of the failed message: its queue item, audit events and acknowledgement went with it.
         assert uow.session.scalar(select(func.count()).select_from(QueueItem)) == 2
-        assert uow.session.scalar(select(func.count()).select_from(AuditEvent)) == 2 * 3
+        # (Three per message; on SQLite the acknowledgements' in-process jobs may already have added their
+        # « mail.sent », which is no part of the intake.)
+        intake_events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action.not_like("mail.%"))
+        assert uow.session.scalar(intake_events) == 2 * 3
     assert len(contacts(rt, Direction.OUTBOUND)) == 2
 
     # The next pass records it, once; the others are not recorded again.
