@@ -28,6 +28,7 @@ from contact_centre.runtime import Runtime, runtime
 from contact_centre.services.intake import Intake
 from contact_centre.settings import Settings
 from contact_centre.web.console_api import console_api
+from contact_centre.web.converters import IdConverter
 from contact_centre.web.errors import json_error
 from contact_centre.web.plugin import ChannelPlugin, ConsoleParts
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Flask:
     settings = (settings or load_settings()).resolved()  # SettingsError lists every bad variable
     app = Flask(__name__, instance_path=str(settings.app.instance_path))
+    app.url_map.converters["int"] = IdConverter  # every `<int:…>` of every blueprint
     app.config.update(
         SECRET_KEY=settings.app.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

@@ -15,11 +15,12 @@ from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit
 
 from contact_centre.domain.enums import CONSOLE_ROLES
-from contact_centre.domain.errors import N_, DomainError, InvalidInput
+from contact_centre.domain.errors import N_, DomainError, InvalidInput, NotFound
 from contact_centre.queue import presence
 from contact_centre.queue import service as queue
 from contact_centre.runtime import NAMESPACE, runtime
 from contact_centre.services.shapes import item_to_dict
+from contact_centre.web.converters import MAX_ID
 from contact_centre.web.errors import error_text
 
 PROCESS_NAME = f"{socket.gethostname()}:{os.getpid()}"
@@ -33,7 +34,7 @@ def guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, A
     """The session may have ended elsewhere (logout, password change) while this socket stayed open."""
 
     @wraps(handler)
-    def wrapper(self: Any, *args: Any) -> dict[str, Any]:
+    def wrapper(self: Any, *args: Any) -> dict[str, Any]:  # an event without data passes no argument
         if not _allowed():
             disconnect()
             return {
@@ -97,22 +98,24 @@ class ConsoleNamespace(Namespace):
         item_id = data.get("item_id") if isinstance(data, dict) else None
         if not isinstance(item_id, int) or isinstance(item_id, bool):
             raise InvalidInput(N_("item_id (entier) attendu."))
+        if not 1 <= item_id <= MAX_ID:  # no row has it; the database driver would overflow on it
+            raise NotFound(N_("Élément de file introuvable (n° {item_id})."), item_id=item_id)
         return item_id
 
     @guarded
-    def on_queue_claim(self, data: Any) -> dict[str, Any]:
+    def on_queue_claim(self, data: Any = None) -> dict[str, Any]:
         return self._act(
             lambda uow: {"item": item_to_dict(queue.claim(uow, self._item_id(data), current_user.id))}
         )
 
     @guarded
-    def on_queue_release(self, data: Any) -> dict[str, Any]:
+    def on_queue_release(self, data: Any = None) -> dict[str, Any]:
         return self._act(
             lambda uow: {"item": item_to_dict(queue.release(uow, self._item_id(data), current_user.id))}
         )
 
     @guarded
-    def on_agent_status(self, data: Any) -> dict[str, Any]:
+    def on_agent_status(self, data: Any = None) -> dict[str, Any]:
         status = data.get("status") if isinstance(data, dict) else None
         return self._act(lambda uow: presence.set_status(uow, current_user.id, str(status)))
 

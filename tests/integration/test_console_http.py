@@ -117,3 +117,28 @@ def test_logout_closes_open_consoles_and_a_stale_socket_is_told_to_reconnect(app
     console.wait_disconnected()
     # The old cookie is dead even if replayed.
     assert sophie.get(f"{served.url}/console/", allow_redirects=False).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/console/api/items/{id}"),
+        ("get", "/console/api/citizens/{id}"),
+        ("get", "/console/api/attachments/{id}"),
+        ("get", "/console/api/mail/pages/{id}"),
+        ("get", "/console/api/mail/items/{id}/letter"),
+        ("get", "/console/api/email/items/{id}/messages"),
+        ("get", "/console/api/counter/items/{id}/ticket"),
+        ("post", "/console/api/items/{id}/notes"),
+        ("post", "/console/api/items/{id}/transfer"),
+    ],
+)
+def test_an_id_no_row_can_have_is_a_404_not_a_crash(served, sophie, method, path):
+    """An id no row can have (ids are 32-bit INTEGER on PostgreSQL) names nothing: 2**70 made the database
+    driver overflow (500)."""
+    for value in (2**70, 2**63, 2**31):
+        answer = getattr(sophie, method)(served.url + path.format(id=value), json={"text": "x", "to_user_id": 1})
+        assert answer.status_code == 404, (path, value, answer.text[:200])
+        assert answer.json()["error"]["code"] == "404"
+    largest = sophie.get(served.url + "/console/api/items/" + str(2**31 - 1))
+    assert largest.status_code == 404 and largest.json()["error"]["code"] == "not_found"  # looked up, not there

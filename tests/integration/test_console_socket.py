@@ -136,3 +136,28 @@ def test_items_of_a_disconnected_ambassador_return_after_the_lease(app, served, 
         b.disconnect()
     finally:
         stop.set()
+
+
+def test_malformed_socket_events_are_answered_not_dropped(two_consoles):
+    """Every handler acknowledges bad data with {ok: false, code, reason}: an id no row can have (it made the
+    database driver overflow), a missing payload, wrong types."""
+    _served, _token, a, _b = two_consoles
+    a.wait_for("queue:snapshot")
+    for event, data, code in [
+        ("queue:claim", {"item_id": 2**70}, "not_found"),
+        ("queue:claim", {"item_id": 2**31}, "not_found"),
+        ("queue:claim", {"item_id": 0}, "not_found"),
+        ("queue:claim", None, "invalid_input"),
+        ("queue:claim", {"item_id": "12"}, "invalid_input"),
+        ("queue:claim", {"item_id": True}, "invalid_input"),
+        ("queue:claim", [1, 2], "invalid_input"),
+        ("queue:release", {}, "invalid_input"),
+        ("queue:release", {"item_id": 2**70}, "not_found"),
+        ("agent:status", None, "invalid_input"),
+        ("agent:status", {"status": ["available"]}, "invalid_input"),
+    ]:
+        answer = a.call(event, data)
+        assert answer["ok"] is False, (event, data, answer)
+        assert answer["code"] == code, (event, data, answer)
+        assert answer["reason"], (event, data, answer)
+    assert a.call("queue:snapshot", None)["ok"] is True  # the connection is still good
