@@ -15,6 +15,7 @@ from contact_centre.runtime import runtime
 from contact_centre.services.intake import CitizenHints, InboundContact
 from contact_centre.services.staff import user_for_token
 from contact_centre.web.errors import domain_error_json, json_error
+from contact_centre.web.json_input import check_json_body
 
 bp = Blueprint("api", __name__)
 
@@ -35,6 +36,7 @@ def _authenticate() -> ResponseReturnValue | None:
     if user is None:
         return json_error(_("Jeton d'API invalide ou révoqué."), 401, "unauthorized")
     g.api_user = user
+    check_json_body()  # size, depth, NUL and lone surrogates: a 400 or a 413, never a 500
     return None
 
 

@@ -36,16 +36,10 @@ from contact_centre.services.service_requests import (
 )
 from contact_centre.services.shapes import citizen_summary, iso, item_to_dict
 from contact_centre.web.errors import json_error
+from contact_centre.web.json_input import json_object, optional_id, text, texts
 from contact_centre.web.shapes import attachment_json
 
 bp = Blueprint("panel", __name__)
-
-
-def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput(N_("Corps JSON attendu."))
-    return data
 
 
 @bp.get("/items/<int:item_id>")
@@ -160,31 +154,31 @@ def citizens() -> ResponseReturnValue:
 
 @bp.post("/citizens")
 def new_citizen() -> ResponseReturnValue:
-    data = _json_body()
+    data = json_object()
     details = CitizenDetails(
-        first_name=str(data.get("first_name", "")),
-        last_name=str(data.get("last_name", "")),
-        phones=tuple(str(p) for p in data.get("phones", []) if p),
-        emails=tuple(str(e) for e in data.get("emails", []) if e),
-        address_line=str(data.get("address_line", "")),
-        postcode=str(data.get("postcode", "")),
-        city=str(data.get("city", "")),
+        first_name=text(data, "first_name"),
+        last_name=text(data, "last_name"),
+        phones=texts(data, "phones"),
+        emails=texts(data, "emails"),
+        address_line=text(data, "address_line"),
+        postcode=text(data, "postcode"),
+        city=text(data, "city"),
     )
+    item_id = optional_id(data, "item_id")
     with runtime().uow() as uow:
         citizen = create_citizen(uow, details, current_user.id)
         uow.session.refresh(citizen, ["phones", "emails"])
         body = citizen_summary(citizen)
-        item_id = data.get("item_id")
-        if item_id:
-            handling.link_citizen(uow, int(item_id), citizen.id, current_user.id)
+        if item_id is not None:
+            handling.link_citizen(uow, item_id, citizen.id, current_user.id)
         uow.commit()
     return jsonify(body), 201
 
 
 @bp.post("/items/<int:item_id>/citizen")
 def link_citizen(item_id: int) -> ResponseReturnValue:
-    citizen_id = _json_body().get("citizen_id")
-    if not isinstance(citizen_id, int):
+    citizen_id = optional_id(json_object(), "citizen_id")
+    if citizen_id is None:
         raise InvalidInput(N_("citizen_id attendu."))
     with runtime().uow() as uow:
         handling.link_citizen(uow, item_id, citizen_id, current_user.id)
@@ -205,7 +199,7 @@ def _float(value: Any) -> float | None:
 
 @bp.post("/items/<int:item_id>/request")
 def create_request(item_id: int) -> ResponseReturnValue:
-    data = _json_body()
+    data = json_object()
     draft = RequestDraft(
         process_code=str(data.get("process_code", "")),
         subject=str(data.get("subject", "")),
@@ -224,7 +218,7 @@ def create_request(item_id: int) -> ResponseReturnValue:
 
 @bp.post("/items/<int:item_id>/attach")
 def attach(item_id: int) -> ResponseReturnValue:
-    reference = str(_json_body().get("reference", ""))
+    reference = str(json_object().get("reference", ""))
     with runtime().uow() as uow:
         req = attach_item_to_request(uow, item_id, reference, current_user.id)
         ref = req.reference
@@ -235,7 +229,7 @@ def attach(item_id: int) -> ResponseReturnValue:
 @bp.post("/items/<int:item_id>/notes")
 def add_note(item_id: int) -> ResponseReturnValue:
     with runtime().uow() as uow:
-        note = handling.add_note(uow, item_id, str(_json_body().get("text", "")), current_user.id)
+        note = handling.add_note(uow, item_id, str(json_object().get("text", "")), current_user.id)
         body = {"id": note.id, "text": note.text, "created_at": iso(note.created_at)}
         uow.commit()
     return jsonify(body), 201
@@ -251,7 +245,7 @@ def complete(item_id: int) -> ResponseReturnValue:
 
 @bp.post("/items/<int:item_id>/transfer")
 def transfer(item_id: int) -> ResponseReturnValue:
-    to_user = _json_body().get("to_user_id")
+    to_user = json_object().get("to_user_id")
     if not isinstance(to_user, int):
         raise InvalidInput(N_("to_user_id attendu."))
     with runtime().uow() as uow:

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import DomainError
 from contact_centre.web.errors import domain_error_json
+from contact_centre.web.json_input import check_json_body
 
 
 def console_api(children: Iterable[Blueprint]) -> Blueprint:
@@ -26,6 +27,8 @@ def console_api(children: Iterable[Blueprint]) -> Blueprint:
     def _console_staff_only() -> None:
         if current_user.role not in CONSOLE_ROLES:
             abort(403)
+
+    api.before_request(check_json_body)
 
     @api.errorhandler(DomainError)
     def _domain_error(exc: DomainError) -> ResponseReturnValue:

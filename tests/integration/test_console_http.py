@@ -137,8 +137,43 @@ def test_an_id_no_row_can_have_is_a_404_not_a_crash(served, sophie, method, path
     """An id no row can have (ids are 32-bit INTEGER on PostgreSQL) names nothing: 2**70 made the database
     driver overflow (500)."""
     for value in (2**70, 2**63, 2**31):
-        answer = getattr(sophie, method)(served.url + path.format(id=value), json={"text": "x", "to_user_id": 1})
+        answer = getattr(sophie, method)(
+            served.url + path.format(id=value), json={"text": "x", "to_user_id": 1}
+        )
         assert answer.status_code == 404, (path, value, answer.text[:200])
         assert answer.json()["error"]["code"] == "404"
     largest = sophie.get(served.url + "/console/api/items/" + str(2**31 - 1))
-    assert largest.status_code == 404 and largest.json()["error"]["code"] == "not_found"  # looked up, not there
+    assert (
+        largest.status_code == 404 and largest.json()["error"]["code"] == "not_found"
+    )  # looked up, not there
+
+
+def test_json_bodies_are_bounded_and_typed(rt, served, sophie):
+    """Wrong types, NUL, lone surrogates, deep nesting and large bodies get a French 400 (413 when too large),
+    never a 500, and write nothing."""
+    url = f"{served.url}/console/api/citizens"
+    nested: object = "x"
+    for _level in range(33):
+        nested = [nested]
+    for body in [
+        {"last_name": "Martin", "item_id": "abc"},
+        {"last_name": "Martin", "item_id": 2**70},
+        {"last_name": "Martin", "phones": 5},
+        {"last_name": "Martin", "phones": [5]},
+        {"last_name": 12},
+        {"last_name": "Mar\x00tin"},
+        {"last_name": "Martin", "city": "Châlons\ud800"},  # sent as the escape \ud800: a lone surrogate
+        {"last_name": "Martin", "notes": nested},
+    ]:
+        answer = sophie.post(url, json=body)
+        assert answer.status_code == 400, (body, answer.text[:200])
+        assert answer.json()["error"]["code"] == "invalid_input"
+        assert answer.json()["error"]["message"]
+    json_headers = {"Content-Type": "application/json"}
+    deep = sophie.post(url, data="[" * 50_000 + "]" * 50_000, headers=json_headers)
+    assert deep.status_code == 400 and deep.json()["error"]["code"] == "invalid_input"
+    large = sophie.post(url, data='{"last_name": "' + "x" * (1024 * 1024) + '"}', headers=json_headers)
+    assert large.status_code == 413
+    assert sophie.get(url, params={"q": "Martin"}).json() == []  # nothing was written
+    created = sophie.post(url, json={"last_name": "Martin", "phones": ["06 12 34 56 78", ""]})
+    assert created.status_code == 201 and created.json()["phones"] == ["+33612345678"]
