@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from contact_centre.channels.meetings.entry import COUNCIL, GUSP, MeetingEntry, record_entry
 from contact_centre.channels.patrol.report import Location, PatrolReport, active_categories, record_report
@@ -129,6 +130,12 @@ CONTACTS = [
 ]
 
 
+def _demo_referent(session: Session) -> StaffUser | None:
+    return session.scalar(
+        select(StaffUser).where(StaffUser.role == Role.REFERENT).order_by(StaffUser.id).limit(1)
+    )
+
+
 def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
     """Idempotent: a second run adds nothing and prints the same logins."""
     rt = runtime()
@@ -136,15 +143,14 @@ def seed_demo(data_dir: Path) -> list[tuple[str, str]]:
     logins = [(u, r.value) for u, _n, r, _t in TEAM]
     with rt.new_uow() as uow:
         if uow.session.scalar(select(StaffUser.id).where(StaffUser.username == "sophie")):
-            return [*logins, ("mdupont", "referent")]
+            referent = _demo_referent(uow.session)  # the one the first run gave the demo password
+            return [*logins, *([(referent.username, "referent")] if referent is not None else [])]
         for username, name, role, title in TEAM:
             create_user(uow, username, role, DEMO_PASSWORD, full_name=name, validator_title=title)
         uow.commit()
         import_referents(uow, (data_dir / "referents.csv").read_text(encoding="utf-8"))
         import_processes(uow, (data_dir / "processes.csv").read_text(encoding="utf-8"))
-        referent = uow.session.scalar(
-            select(StaffUser).where(StaffUser.role == Role.REFERENT).order_by(StaffUser.id).limit(1)
-        )
+        referent = _demo_referent(uow.session)
         if referent is not None:
             referent.password_hash = hash_password(DEMO_PASSWORD)
             logins.append((referent.username, "referent"))

@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 from contact_centre.cli import main
 from contact_centre.domain.catalogue import Process
 from contact_centre.domain.contacts import Contact
+from contact_centre.domain.enums import Role
+from contact_centre.domain.people import StaffUser
+from contact_centre.services.staff import authenticate
 from tests.support.factories import processes_csv, referents_csv
 
 
@@ -80,7 +83,16 @@ def test_users_and_tokens(run, app):
 def test_seed_demo_is_idempotent_and_fills_every_channel(run, rt):
     first = run("seed-demo")
     assert first.exit_code == 0 and "sophie" in first.output and "demo-espace-citoyen" in first.output
-    assert run("seed-demo").exit_code == 0
+    second = run("seed-demo")
+    assert second.exit_code == 0
+    # Both runs print the same logins, and the referent printed exists with the demo password.
+    referent_line = [line for line in first.output.splitlines() if "referent" in line]
+    assert referent_line and referent_line == [line for line in second.output.splitlines() if "referent" in line]
+    printed = referent_line[0].split()[0]
+    with rt.new_uow() as uow:
+        referent = uow.session.scalar(select(StaffUser).where(StaffUser.username == printed))
+        assert referent is not None and referent.role is Role.REFERENT
+        assert authenticate(uow, printed, "demo-espace-citoyen") is not None
     from contact_centre.queue import service as queue
 
     with rt.new_uow() as uow:
