@@ -177,3 +177,18 @@ def test_json_bodies_are_bounded_and_typed(rt, served, sophie):
     assert sophie.get(url, params={"q": "Martin"}).json() == []  # nothing was written
     created = sophie.post(url, json={"last_name": "Martin", "phones": ["06 12 34 56 78", ""]})
     assert created.status_code == 201 and created.json()["phones"] == ["+33612345678"]
+
+
+def test_an_attachments_name_loses_its_bidi_and_control_characters(rt, served, sophie):
+    """« facture\u202efdp.exe » showed as « facture…exe.pdf »: what reaches the panel and the download is clean."""
+    item_id = _claimed(
+        rt, served, sophie,
+        attachments=(IncomingAttachment("facture\u202efdp.exe\x07", "application/pdf", b"%PDF-1.4 fake"),),
+    )  # fmt: skip
+    (attachment,) = sophie.get(f"{served.url}/console/api/items/{item_id}").json()["contact"]["attachments"]
+    assert attachment["filename"] == "facturefdp.exe"
+    download = sophie.get(served.url + attachment["url"])
+    assert (
+        "\u202e" not in download.headers["Content-Disposition"]
+        and "%E2%80%AE" not in download.headers["Content-Disposition"]
+    )

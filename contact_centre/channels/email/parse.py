@@ -7,7 +7,6 @@ import email
 import hashlib
 import mimetypes
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -20,6 +19,7 @@ import nh3
 
 from contact_centre.channels.email.html_text import html_to_text
 from contact_centre.domain.contact_details import InvalidContactDetail, normalise_email
+from contact_centre.domain.file_names import display_filename
 
 # Headers a mail server adds on delivery: two deliveries of one message differ only there.
 TRACE_HEADERS = frozenset({"received", "return-path", "delivered-to", "x-original-to", "x-delivered-to"})
@@ -190,16 +190,9 @@ def _date(raw: str) -> datetime | None:
 def safe_filename(raw: str, content_type: str, index: int) -> str:
     """The sender's name for display only (files are stored under generated keys): no path, no
     control character, no leading dot, bounded length."""
-    name = unicodedata.normalize("NFC", raw or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = _FILENAME_BAD.sub("_", name).strip().lstrip(".").strip()
-    if not name:
-        ext = mimetypes.guess_extension(content_type) or ".bin"
-        name = f"piece-jointe-{index}{ext}"
-    if len(name) > 180:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 170 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:180]
-    return name
+    ext = mimetypes.guess_extension(content_type) or ".bin"
+    name = re.split(r"[\\/]", raw or "")[-1]  # the last part of a path, before `/` becomes `_`
+    return display_filename(_FILENAME_BAD.sub("_", name), fallback=f"piece-jointe-{index}{ext}", max_length=180)
 
 
 def _payload_bytes(part: Message, defects: list[str]) -> bytes:

@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
 
 from contact_centre.domain.errors import N_, RejectedFile
+from contact_centre.domain.file_names import display_filename
 
 _PDFIUM = threading.Lock()
 
@@ -74,7 +75,7 @@ def _kind_of_name(filename: str) -> str | None:
 
 def check_scan(filename: str, data: bytes, *, max_bytes: int, max_pages: int) -> CheckedScan:
     """The file as a scan ready to record, or ScanRejected saying what is wrong with it."""
-    name = PurePath(filename.replace("\\", "/")).name or "courrier"
+    name = display_filename(filename, fallback="courrier")
     if not data:
         raise ScanRejected(
             "empty", N_("« {name} » est vide (0 octet) : le scan n'a pas été enregistré."), name=name
