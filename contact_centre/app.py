@@ -13,6 +13,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from PIL import Image
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -39,6 +40,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = (settings or load_settings()).resolved()  # SettingsError lists every bad variable
     app = Flask(__name__, instance_path=str(settings.app.instance_path))
     app.url_map.converters["int"] = IdConverter  # every `<int:…>` of every blueprint
+    # Pillow's own guard, for any image decoded beyond the checks that read the header first.
+    Image.MAX_IMAGE_PIXELS = settings.storage.max_image_pixels
     app.config.update(
         SECRET_KEY=settings.app.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

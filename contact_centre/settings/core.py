@@ -120,6 +120,13 @@ class StorageSettings:
         "taille maximale d'une pièce jointe, en octets",
         default=25 * 1024 * 1024,
     )
+    # Checked from an image's header, before any decoding: a small file may declare a huge picture.
+    max_image_pixels: int = setting(
+        "MAX_IMAGE_PIXELS",
+        integer(1_000_000),
+        "largeur × hauteur au plus d'une image que l'application décode (photos, scans)",
+        default=40_000_000,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

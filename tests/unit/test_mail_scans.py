@@ -14,7 +14,7 @@ from contact_centre.domain.errors import InvalidInput
 from contact_centre.domain.letters import fold_text, references_in
 from tests.support import letters as scans
 
-LIMITS = {"max_bytes": 1_000_000, "max_pages": 3}
+LIMITS = {"max_bytes": 1_000_000, "max_pages": 3, "max_pixels": 40_000_000}
 
 
 def test_the_kind_comes_from_the_bytes():

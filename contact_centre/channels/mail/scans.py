@@ -21,9 +21,8 @@ from contact_centre.domain.file_names import display_filename
 
 _PDFIUM = threading.Lock()
 
-# Decoding a bigger image is refused rather than tried (a "decompression bomb" would exhaust memory);
-# an A4 page scanned at 600 dpi is 35 Mpx.
-MAX_PIXELS = 80_000_000
+# A PDF page is rendered to at most this many pixels (a poster-sized page would make a gigantic bitmap).
+RENDER_MAX_PIXELS = 40_000_000
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -73,8 +72,9 @@ def _kind_of_name(filename: str) -> str | None:
     return next((kind for kind, (_type, suffixes) in KINDS.items() if suffix in suffixes), None)
 
 
-def check_scan(filename: str, data: bytes, *, max_bytes: int, max_pages: int) -> CheckedScan:
-    """The file as a scan ready to record, or ScanRejected saying what is wrong with it."""
+def check_scan(filename: str, data: bytes, *, max_bytes: int, max_pages: int, max_pixels: int) -> CheckedScan:
+    """The file as a scan ready to record, or ScanRejected saying what is wrong with it. An image
+    over `max_pixels` (MAX_IMAGE_PIXELS; an A4 page at 600 dpi is 35 Mpx) is refused before it is decoded."""
     name = display_filename(filename, fallback="courrier")
     if not data:
         raise ScanRejected(
@@ -109,7 +109,7 @@ def check_scan(filename: str, data: bytes, *, max_bytes: int, max_pages: int) ->
             actual=KIND_LABELS[kind],
             claimed=KIND_LABELS.get(named or "", suffix.lstrip(".").upper() or "?"),
         )
-    pages = _count_pages(name, kind, data)
+    pages = _count_pages(name, kind, data, max_pages, max_pixels)
     if pages > max_pages:
         raise ScanRejected(
             "too_many_pages",
@@ -140,8 +140,9 @@ def _unreadable(name: str, kind: str) -> ScanRejected:
     )
 
 
-def _count_pages(name: str, kind: str, data: bytes) -> int:
-    """Opens the whole file (every page or frame) so that a damaged one is refused at once."""
+def _count_pages(name: str, kind: str, data: bytes, max_pages: int, max_pixels: int) -> int:
+    """Opens the whole file (every page or frame) so that a damaged one is refused at once; an image's
+    frames are counted, and each one's size read from its header, before any of them is decoded."""
     if kind == "pdf":
         # A PDF ends with %%EOF: without it the file was cut (an interrupted copy or scan), even
         # when PDFium could rebuild what is left.
@@ -163,10 +164,14 @@ def _count_pages(name: str, kind: str, data: bytes) -> int:
         return count
     try:
         with Image.open(io.BytesIO(data)) as image:
+            frames = int(getattr(image, "n_frames", 1))  # walks the TIFF directories, decodes nothing
+            if frames > max_pages:
+                return frames
+            for frame in ImageSequence.Iterator(image):
+                if frame.width * frame.height > max_pixels:
+                    raise Image.DecompressionBombError(f"{frame.width}x{frame.height}")
             count = 0
             for frame in ImageSequence.Iterator(image):
-                if frame.width * frame.height > MAX_PIXELS:
-                    raise Image.DecompressionBombError(f"{frame.width}x{frame.height}")
                 frame.load()
                 count += 1
             return count
@@ -193,8 +198,8 @@ def render_pages(data: bytes, kind: str, dpi: int) -> Iterator[tuple[Image.Image
                     scale = dpi / 72
                     # A poster-sized page would make a gigantic bitmap: cap the pixels, not the page.
                     pixels = width * height * scale * scale
-                    if pixels > MAX_PIXELS / 2:
-                        scale *= (MAX_PIXELS / 2 / pixels) ** 0.5
+                    if pixels > RENDER_MAX_PIXELS:
+                        scale *= (RENDER_MAX_PIXELS / pixels) ** 0.5
                     image = page.render(scale=scale, grayscale=True).to_pil()
                     page.close()
                 yield image, round(scale * 72)

@@ -60,6 +60,7 @@ def upload() -> ResponseReturnValue:
                     upload.read(rt.settings.section(MailSettings).mail_scan_max_bytes + 1),
                     max_bytes=rt.settings.section(MailSettings).mail_scan_max_bytes,
                     max_pages=rt.settings.section(MailSettings).mail_scan_max_pages,
+                    max_pixels=rt.settings.storage.max_image_pixels,
                 )
             )
         except ScanRejected as exc:

@@ -149,6 +149,7 @@ class MailRoom:
                 data,
                 max_bytes=rt.settings.section(MailSettings).mail_scan_max_bytes,
                 max_pages=rt.settings.section(MailSettings).mail_scan_max_pages,
+                max_pixels=rt.settings.storage.max_image_pixels,
             )
             with rt.new_uow() as uow:
                 recorded = record_letter(rt, uow, scan, received_at=received_at, source="watched_folder")
@@ -208,4 +209,7 @@ def scan_once(folder: Path | None = None) -> list[Outcome]:
 
 
 def watch(folder: Path | None, stop: threading.Event, interval: float | None = None) -> None:
-    mail_room(folder).watch(stop, runtime().settings.section(MailSettings).mail_scan_poll_seconds if interval is None else interval)
+    mail_room(folder).watch(
+        stop,
+        runtime().settings.section(MailSettings).mail_scan_poll_seconds if interval is None else interval,
+    )

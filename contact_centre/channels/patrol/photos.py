@@ -8,6 +8,7 @@ container (an ISO-BMFF `ftyp` box with a HEIF brand) is checked instead.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class PhotoRejected(RejectedFile):
 class PhotoLimits:
     max_bytes: int
     max_count: int
+    max_pixels: int
 
 
 def sniff(data: bytes) -> str | None:
@@ -48,6 +50,17 @@ def sniff(data: bytes) -> str | None:
     if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS and int.from_bytes(data[:4], "big") >= 16:
         return "heic"
     return None
+
+
+def _declared_pixels(data: bytes) -> int:
+    """Width × height as the header states them: nothing is decoded (0 when the header is unreadable)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(image.width) * int(image.height)
+    except Image.DecompressionBombError:  # over twice Pillow's own limit (the app sets it to the budget)
+        return sys.maxsize
+    except Exception:  # unreadable: _readable() says so
+        return 0
 
 
 def _readable(data: bytes, pillow_format: str) -> bool:
@@ -65,7 +78,9 @@ def _readable(data: bytes, pillow_format: str) -> bool:
     return True
 
 
-def check_photo(number: int, filename: str, data: bytes, max_bytes: int) -> IncomingAttachment:
+def check_photo(
+    number: int, filename: str, data: bytes, max_bytes: int, max_pixels: int
+) -> IncomingAttachment:
     """The photo ready to record under a generated name, or PhotoRejected saying what is wrong."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or f"photo {number}"
     if not data:
@@ -88,6 +103,14 @@ def check_photo(number: int, filename: str, data: bytes, max_bytes: int) -> Inco
             accepted=ACCEPTED,
         )
     content_type, extension, pillow_format = KINDS[kind]
+    if pillow_format is not None and _declared_pixels(data) > max_pixels:
+        raise PhotoRejected(
+            "too_large",
+            N_(
+                "La photo « {name} » est trop grande en pixels pour être lue : reprenez-la en qualité réduite."
+            ),
+            name=name,
+        )
     if pillow_format is not None and not _readable(data, pillow_format):
         raise PhotoRejected(
             "corrupt",
@@ -106,4 +129,7 @@ def check_photos(files: Sequence[tuple[str, bytes]], limits: PhotoLimits) -> tup
             count=len(files),
             limit=limits.max_count,
         )
-    return tuple(check_photo(n, name, data, limits.max_bytes) for n, (name, data) in enumerate(files, 1))
+    return tuple(
+        check_photo(n, name, data, limits.max_bytes, limits.max_pixels)
+        for n, (name, data) in enumerate(files, 1)
+    )

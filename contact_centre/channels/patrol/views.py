@@ -62,7 +62,12 @@ class PatrolForm(FlaskForm):
 
 def _limits() -> PhotoLimits:
     settings = runtime().settings
-    return PhotoLimits(max_bytes=settings.section(PatrolSettings).patrol_max_photo_bytes, max_count=settings.section(PatrolSettings).patrol_max_photos)
+    patrol = settings.section(PatrolSettings)
+    return PhotoLimits(
+        max_bytes=patrol.patrol_max_photo_bytes,
+        max_count=patrol.patrol_max_photos,
+        max_pixels=settings.storage.max_image_pixels,
+    )
 
 
 def _page(form: PatrolForm, categories: list[Category], errors: dict[str, str], status: int) -> Any:
