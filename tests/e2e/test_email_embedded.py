@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.e2e.test_multiprocess import _free_port, _wait_healthy
 from tests.integration.test_email_ingest import message
+from tests.support import letters
 from tests.support.accounts import PASSWORD, add_user
 from tests.support.clients import ConsoleClient, login
 from tests.support.mail_servers import PASSWORD as MAILBOX_PASSWORD
@@ -50,6 +52,46 @@ def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(
         assert "Banc cassé au square" in item["summary"]
         console.disconnect()
         assert "Relève de la boîte" in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_without_redis_watches_the_scanners_folder_and_consoles_see_letters_live(
+    app, backend, settings, tmp_path
+):
+    add_user(app, "sophie")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    scans = tmp_path / "scanner"
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "IMAP_HOST")} | {
+        "DATABASE_URL": backend.database_url,
+        "SECRET_KEY": settings.app.secret_key,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_SCAN_DIR": str(scans),
+        "MAIL_SCAN_SETTLE_SECONDS": "0",
+        "MAIL_SCAN_POLL_SECONDS": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
+        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        _wait_healthy(url, proc, log)
+        console = ConsoleClient().connect(url, login(url, "sophie", PASSWORD))
+        console.wait_for("queue:snapshot")
+        written = scans / "lettre-0001.png.part"
+        written.write_bytes(letters.png(["Monsieur le Maire,", "le banc du square est cassé."]))
+        written.rename(scans / "lettre-0001.png")  # as a scanner finishes a file
+        item = console.wait_for("queue:added", lambda e: e["channel"] == "mail", timeout=20)
+        assert item["channel_label"] == "Courrier"
+        console.disconnect()
+        assert "Surveillance du dossier du scanner" in log.read_text()
+        deadline = time.monotonic() + 10  # the file is filed away once its letter is committed
+        while not list((scans / "traites").glob("*lettre-0001.png")):
+            assert time.monotonic() < deadline, sorted(p.name for p in scans.rglob("*"))
+            time.sleep(0.1)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

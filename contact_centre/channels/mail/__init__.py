@@ -16,6 +16,7 @@ def plugin() -> ChannelPlugin:
         channels={Channel.MAIL: ChannelRules("Courrier", business_days=2)},
         console_api=(views.bp,),  # uploads, letters, pages, search
         cli=cli.group,  # watch, ocr
+        serve=cli.watch_beside_serve,  # without Redis, `serve` watches the scanner's folder itself
         settings=MailSettings,
         console_panels={
             "queue": "console/channels/mail/queue.html",  # upload and search above the queue

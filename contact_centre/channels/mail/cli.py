@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
+from flask import Flask
 
 from contact_centre.channels.mail.config import MailSettings
+from contact_centre.runtime import Runtime
 from contact_centre.web.commands import make_app
 
 
@@ -28,7 +31,6 @@ def group() -> None:
 )
 def watch_cmd(directory: Path | None, once: bool, interval: float | None) -> None:
     import signal
-    import threading
 
     from contact_centre.channels.mail.watch import mail_room
     from contact_centre.runtime import runtime
@@ -49,6 +51,12 @@ def watch_cmd(directory: Path | None, once: bool, interval: float | None) -> Non
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_args: stop.set())
+        if not runtime().settings.jobs.uses_redis:
+            click.echo(
+                "Attention : sans REDIS_URL, les consoles ne verront ces courriers qu'en se reconnectant. "
+                "En installation simple, « contact-centre serve » surveille le dossier lui-même.",
+                err=True,
+            )
         click.echo(
             f"Surveillance de {room.incoming} (traités : {room.processed}, quarantaine : {room.quarantine})"
         )
@@ -85,3 +93,23 @@ def ocr_cmd(failed: bool) -> None:
                 # No worker outside this command without Redis: read them here, one after the other.
                 click.echo(f"Courrier {scan_id} : {ocr_letter(scan_id)}")
         click.echo(f"{len(pending)} courrier(s) à lire.")
+
+
+def watch_beside_serve(app: Flask) -> None:
+    """`contact-centre serve` without Redis: a separate `mail watch` could not reach this process's
+    consoles, so the scanner's folder is watched here, in a thread."""
+    from contact_centre.channels.mail.watch import mail_room
+
+    rt: Runtime = app.extensions["espace_citoyen"]
+    if rt.settings.jobs.uses_redis:
+        return
+    with app.app_context():
+        room = mail_room()
+        room.prepare()
+
+    def run() -> None:
+        with app.app_context():
+            room.watch(threading.Event(), rt.settings.section(MailSettings).mail_scan_poll_seconds)
+
+    threading.Thread(target=run, name="mail-room", daemon=True).start()
+    click.echo(f"Surveillance du dossier du scanner {room.incoming} dans ce processus")
