@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 
 
 def ocr_engine(settings: Settings) -> Ocr:
-    return TesseractOcr(settings.section(MailSettings).ocr_lang, settings.section(MailSettings).ocr_threads, settings.section(MailSettings).ocr_timeout_seconds)
+    return TesseractOcr(
+        settings.section(MailSettings).ocr_lang,
+        settings.section(MailSettings).ocr_threads,
+        settings.section(MailSettings).ocr_timeout_seconds,
+    )
 
 
 def ocr_letter(scan_id: int) -> str:
@@ -60,7 +64,9 @@ def read_pages(rt: Runtime, data: bytes, kind: str, engine: Ocr) -> tuple[list[P
     pages: list[PageResult] = []
     error = ""
     try:
-        for number, (image, dpi) in enumerate(render_pages(data, kind, rt.settings.section(MailSettings).ocr_dpi), start=1):
+        for number, (image, dpi) in enumerate(
+            render_pages(data, kind, rt.settings.section(MailSettings).ocr_dpi), start=1
+        ):
             if number > rt.settings.section(MailSettings).mail_scan_max_pages:
                 break
             text = ""
