@@ -112,11 +112,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.teardown_request(_close_session)
     app.teardown_appcontext(_close_session)
 
+    secure_cookies = settings.app.session_cookie_secure
+
     @app.after_request
     def _security_headers(response: Any) -> Any:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        # The browser phone needs the microphone of its own pages; nothing needs the rest.
+        response.headers.setdefault(
+            "Permissions-Policy", "microphone=(self), camera=(self), geolocation=(self), payment=(), usb=()"
+        )
+        if secure_cookies:  # the app is told it is served over HTTPS: browsers must keep to it
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         # Everything is served by the app itself: no CDN, no inline script.
         response.headers.setdefault(
             "Content-Security-Policy",

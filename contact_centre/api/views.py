@@ -7,9 +7,11 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import text
 
 from contact_centre.domain.channels import Channel
+from contact_centre.domain.enums import Role
 from contact_centre.domain.errors import DomainError
 from contact_centre.runtime import runtime
 from contact_centre.services.intake import CitizenHints, InboundContact
@@ -128,5 +130,18 @@ def healthz() -> ResponseReturnValue:
         database.update(ok=False, error=type(exc).__name__)
     jobs = rt.jobs.status()
     healthy = database["ok"]
-    body = {"status": "ok" if healthy and jobs.get("ok") else "degraded", "database": database, "jobs": jobs}
+    status = "ok" if healthy and jobs.get("ok") else "degraded"
+    # A stranger learns whether the service is up, not its database or its backlog: that is for admins.
+    body = {"status": status, "database": database, "jobs": jobs} if _admin_asks() else {"status": status}
     return jsonify(body), 200 if healthy else 503
+
+
+def _admin_asks() -> bool:
+    """An admin's session, or an admin's API token (monitoring)."""
+    if current_user.is_authenticated:
+        return bool(current_user.role is Role.ADMIN)
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    user = user_for_token(runtime().session(), token.strip())
+    return user is not None and user.role is Role.ADMIN

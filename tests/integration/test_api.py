@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from contact_centre.app import create_app
 from contact_centre.domain.contacts import Contact
+from contact_centre.domain.enums import Role
 from contact_centre.domain.queue import QueueItem
 from contact_centre.plugins import load_settings
 from tests.support.accounts import add_token, add_user
@@ -108,8 +109,20 @@ def test_a_retry_with_the_same_external_id_records_nothing_new(app, rt):
     assert _count(rt, Contact) == 1
 
 
-def test_healthz_reports_database_and_jobs(app, backend):
+def test_healthz_tells_strangers_only_whether_it_is_up(app):
     response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+    add_user(app, "nadia", Role.AMBASSADOR)
+    token = add_token(app, "nadia")
+    as_staff = app.test_client().get("/healthz", headers={"Authorization": f"Bearer {token}"})
+    assert as_staff.json == {"status": "ok"}
+
+
+def test_healthz_reports_database_and_jobs_to_an_admin(app, backend):
+    add_user(app, "root", Role.ADMIN)
+    token = add_token(app, "root")
+    response = app.test_client().get("/healthz", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json["database"] == {
         "backend": backend.database_url.split(":")[0].split("+")[0],
@@ -129,5 +142,16 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path):
     )
     response = create_app(settings).test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["database"]["ok"] is False
-    assert response.json["status"] == "degraded"
+    assert response.json == {"status": "degraded"}
+
+
+def test_every_answer_carries_the_security_headers(app, tmp_path: Path):
+    answer = app.test_client().get("/login")
+    assert answer.headers["Permissions-Policy"].startswith("microphone=(self)")
+    assert "payment=()" in answer.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in answer.headers  # not told it is behind HTTPS
+    secure = load_settings(
+        {"SESSION_COOKIE_SECURE": "true"}, instance_path=tmp_path, secret_key="x", attachments_dir=tmp_path / "a"
+    )
+    behind_https = create_app(secure).test_client().get("/login")
+    assert behind_https.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
