@@ -11,9 +11,11 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_socketio import Namespace, disconnect, emit
 
+from contact_centre.console.rate import EventRate
 from contact_centre.domain.enums import CONSOLE_ROLES
 from contact_centre.domain.errors import N_, DomainError, InvalidInput, NotFound
 from contact_centre.queue import presence
@@ -42,6 +44,12 @@ def guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, A
                 "code": "unauthenticated",
                 "reason": "Votre session a expiré : reconnectez-vous.",
             }
+        if not self.rate.allow(request.sid):  # type: ignore[attr-defined]
+            return {
+                "ok": False,
+                "code": "rate_limited",
+                "reason": gettext("Trop d'actions à la fois : patientez un instant."),
+            }
         return handler(self, *args)
 
     return wrapper
@@ -53,6 +61,7 @@ class ConsoleNamespace(Namespace):
         # This process's open sockets, refreshed in the database by the sweep loop.
         self.local_sids: set[str] = set()
         self._lock = threading.Lock()
+        self.rate = EventRate()
 
     def sids(self) -> list[str]:
         with self._lock:
@@ -80,6 +89,7 @@ class ConsoleNamespace(Namespace):
         sid = request.sid  # type: ignore[attr-defined]
         with self._lock:
             self.local_sids.discard(sid)
+        self.rate.forget(sid)
         with runtime().uow() as uow:
             presence.disconnected(uow, sid, self._lease())
             uow.commit()

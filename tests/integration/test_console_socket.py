@@ -161,3 +161,14 @@ def test_malformed_socket_events_are_answered_not_dropped(two_consoles):
         assert answer["code"] == code, (event, data, answer)
         assert answer["reason"], (event, data, answer)
     assert a.call("queue:snapshot", None)["ok"] is True  # the connection is still good
+
+
+def test_one_console_cannot_swamp_the_server(two_consoles):
+    """Past 20 events a second, a connection's events are answered `rate_limited` at once, without work."""
+    _served, _token, a, b = two_consoles
+    a.wait_for("queue:snapshot")
+    answers = [a.call("queue:claim", {"item_id": 999_999}) for _ in range(100)]
+    assert [x["code"] for x in answers[:20]] == ["not_found"] * 20
+    limited = [x for x in answers if x["code"] == "rate_limited"]
+    assert limited and all(x["ok"] is False and x["reason"] for x in limited)
+    assert b.call("queue:snapshot", None)["ok"] is True  # the other console is not held back
