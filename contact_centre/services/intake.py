@@ -21,7 +21,7 @@ from contact_centre.domain.closures import closure_days
 from contact_centre.domain.contacts import Attachment, Contact
 from contact_centre.domain.enums import Direction
 from contact_centre.domain.errors import N_, InvalidInput
-from contact_centre.domain.file_names import display_filename
+from contact_centre.domain.file_names import visible
 from contact_centre.domain.people import Citizen
 from contact_centre.domain.queue import QueueItem
 from contact_centre.domain.references import parse_reference
@@ -102,7 +102,8 @@ def stored_attachment(storage: FileStorage, incoming: IncomingAttachment) -> Att
     """Saves the bytes outside the database under a generated name; the row keeps what was said of them."""
     stored = storage.save(incoming.data)
     return Attachment(
-        filename=display_filename(incoming.filename),
+        # As the sender named it (the bytes are stored under a generated key), less what cannot be seen.
+        filename=visible(incoming.filename)[:255] or "piece-jointe",
         content_type=incoming.content_type[:127] or "application/octet-stream",
         size=stored.size,
         sha256=stored.sha256,
