@@ -1,4 +1,4 @@
-"""What the app wires together once: database, publisher, jobs, storage, calendar."""
+"""What the app wires together once: database, publisher, jobs, storage, calendar, the intake."""
 
 from __future__ import annotations
 
