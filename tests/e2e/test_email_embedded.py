@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,30 +22,35 @@ from tests.support.mail_servers import USER
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
 
-def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(
-    app, backend, settings, mailbox, tmp_path
-):
-    add_user(app, "sophie")
+def _serve_embedded(backend, settings, tmp_path, **extra_env: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """`contact-centre serve` as a new user runs it: no Redis, the test's database."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "IMAP_HOST")} | {
         "DATABASE_URL": backend.database_url,
         "SECRET_KEY": settings.app.secret_key,
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "IMAP_HOST": "127.0.0.1",
-        "IMAP_PORT": str(mailbox.imap_port),
-        "IMAP_SECURITY": "none",
-        "IMAP_USER": USER,
-        "IMAP_PASSWORD": MAILBOX_PASSWORD,
-        "EMAIL_AUTO_ACK": "false",
+        **extra_env,
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
         env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, proc, log)
+    return proc, url, log
+
+
+def test_serve_without_redis_watches_the_mailbox_and_consoles_see_mail_live(
+    app, backend, settings, mailbox, tmp_path
+):
+    add_user(app, "sophie")
+    proc, url, log = _serve_embedded(
+        backend, settings, tmp_path,
+        IMAP_HOST="127.0.0.1", IMAP_PORT=str(mailbox.imap_port), IMAP_SECURITY="none",
+        IMAP_USER=USER, IMAP_PASSWORD=MAILBOX_PASSWORD, EMAIL_AUTO_ACK="false",
+    )  # fmt: skip
     try:
-        _wait_healthy(url, proc, log)
         console = ConsoleClient().connect(url, login(url, "sophie", PASSWORD))
         console.wait_for("queue:snapshot")
         mailbox.deliver(message(subject="Banc cassé au square"))
@@ -61,24 +67,12 @@ def test_serve_without_redis_watches_the_scanners_folder_and_consoles_see_letter
     app, backend, settings, tmp_path
 ):
     add_user(app, "sophie")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "serve.log"
     scans = tmp_path / "scanner"
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "IMAP_HOST")} | {
-        "DATABASE_URL": backend.database_url,
-        "SECRET_KEY": settings.app.secret_key,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "MAIL_SCAN_DIR": str(scans),
-        "MAIL_SCAN_SETTLE_SECONDS": "0",
-        "MAIL_SCAN_POLL_SECONDS": "1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "contact_centre.cli", "serve", "--port", str(port)],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    proc, url, log = _serve_embedded(
+        backend, settings, tmp_path,
+        MAIL_SCAN_DIR=str(scans), MAIL_SCAN_SETTLE_SECONDS="0", MAIL_SCAN_POLL_SECONDS="1",
     )  # fmt: skip
     try:
-        _wait_healthy(url, proc, log)
         console = ConsoleClient().connect(url, login(url, "sophie", PASSWORD))
         console.wait_for("queue:snapshot")
         written = scans / "lettre-0001.png.part"
